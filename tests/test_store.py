@@ -1,0 +1,89 @@
+"""Loading the knowledge base (trendkb/store.py) and the cross-record rules (trendkb/validate.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.conftest import TODAY
+from trendkb import store
+from trendkb.validate import validate
+
+PAPERS = """\
+month: 2026-11
+papers:
+- arxiv_id: '2611.01230'
+  version: 2
+  title: A paper
+  authors:
+  - A. Author
+  author_count: 1
+  published: 2026-11-02
+  updated: 2026-11-05
+  primary_category: cs.LG
+  abstract: Short.
+  url: https://arxiv.org/abs/2611.01230
+  trends:
+  - first-trend
+  - {trend}
+"""
+
+
+def test_fixture_loads_clean(kb_root):
+    kb = store.load(kb_root)
+    assert [a.id for a in kb.areas] == ["alpha", "beta"]
+    assert [t.id for t in kb.trends] == ["first-trend", "second-trend"]
+    assert validate(kb, TODAY) == []
+
+
+def test_signal_files_load_and_their_trend_links_are_checked(kb_root):
+    folder = kb_root / "trends" / "signals" / "arxiv"
+    folder.mkdir(parents=True)
+    (folder / "2026-11.yaml").write_text(PAPERS.format(trend="second-trend"))
+    kb = store.load(kb_root)
+    (papers,) = kb.signals(store.models.PapersFile)
+    assert papers.record.papers[0].arxiv_id == "2611.01230"
+    assert validate(kb, TODAY) == []
+
+    (folder / "2026-11.yaml").write_text(PAPERS.format(trend="gone-trend"))
+    problems = [str(p) for p in validate(store.load(kb_root), TODAY)]
+    assert problems == ["trends/signals/arxiv/2026-11.yaml:16: papers[0].trends[1]: no trend has the id 'gone-trend'"]
+
+
+def test_status_and_counts_files_load(kb_root):
+    signals = kb_root / "trends" / "signals"
+    signals.mkdir(parents=True)
+    (signals / "status.yaml").write_text(
+        "sources:\n- source: arxiv\n  kind: arxiv\n  last_attempt: 2026-11-25T06:00:00Z\n  items_added: 3\n"
+    )
+    (signals / "counts.yaml").write_text(
+        "counts:\n- subject: first-trend\n  month: 2026-10\n  count: 41\n  fetched: 2026-11-25T06:00:00Z\n"
+    )
+    kb = store.load(kb_root)
+    assert validate(kb, TODAY) == []
+    (status,) = kb.signals(store.models.StatusFile)
+    assert status.record.sources[0].last_attempt == dt.datetime(2026, 11, 25, 6, tzinfo=dt.UTC)
+    (counts,) = kb.signals(store.models.CountsFile)
+    assert counts.record.counts[0].count == 41
+
+
+def test_duplicate_area_ids_are_reported(kb_root):
+    areas = kb_root / "trends" / "areas.yaml"
+    extra = "- id: beta\n  title: Again\n  summary: Twice.\n  arxiv_categories:\n  - cs.AI\n"
+    areas.write_text(areas.read_text() + extra)
+    problems = [str(p) for p in validate(store.load(kb_root), TODAY)]
+    assert problems == ["trends/areas.yaml:12: areas[2].id: area id 'beta' is used twice"]
+
+
+def test_one_day_of_clock_slack(kb_root):
+    path = kb_root / "trends" / "beta" / "second-trend.yaml"
+    tomorrow = TODAY + dt.timedelta(days=1)
+    path.write_text(path.read_text().replace("updated: 2025-06-01", f"updated: {tomorrow}"))
+    assert validate(store.load(kb_root), TODAY) == []
+    path.write_text(path.read_text().replace(f"updated: {tomorrow}", f"updated: {TODAY + dt.timedelta(days=2)}"))
+    assert [p.field for p in validate(store.load(kb_root), TODAY)] == ["updated"]
+
+
+def test_load_then_save_is_byte_identical(kb_root):
+    for entry in store.load(kb_root).trend_files:
+        path = kb_root / entry.doc.path
+        assert store.trend_text(entry.record) == path.read_text(encoding="utf-8")

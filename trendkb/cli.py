@@ -1,0 +1,196 @@
+"""The `trendkb` command line: validate, new, schema, fmt.
+
+Each command is a small function from parsed arguments to an exit code:
+0 success, 1 invalid records, 2 usage or configuration errors. Problems go to
+stdout as `file:line: field: message`; one-line errors go to stderr. A
+traceback is shown only with `--debug`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from trendkb import __version__, store
+from trendkb.problems import Problem
+from trendkb.scaffold import new_trend
+from trendkb.schema import schema_text
+from trendkb.validate import validate
+from trendkb.yamlio import write_atomic
+
+OK, INVALID, USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called or configured; exit code 2."""
+
+
+def _root(args: argparse.Namespace, near: Path | None = None) -> Path:
+    if args.root:
+        root = Path(args.root)
+        if not (root / store.TRENDS_DIR / store.AREAS_FILE).is_file():
+            raise UsageError(f"{root} has no {store.TRENDS_DIR}/{store.AREAS_FILE}; "
+                             "pass the repository folder with --root")
+        return root
+    found = store.find_root(near or Path.cwd())
+    if found is None:
+        raise UsageError(f"no {store.TRENDS_DIR}/{store.AREAS_FILE} in {near or Path.cwd()} or above; "
+                         "run this inside the trendkb repository or pass --root")
+    return found
+
+
+def _print_problems(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        print(problem)
+    files = len({problem.path for problem in problems})
+    noun = "problem" if len(problems) == 1 else "problems"
+    print(f"{len(problems)} {noun} in {files} file{'s' if files != 1 else ''}; "
+          "fix them and run 'trendkb validate' again", file=sys.stderr)
+
+
+def _within(shown: str, root: Path, paths: list[Path]) -> bool:
+    where = (root / shown).resolve()
+    return any(where == path or path in where.parents for path in paths)
+
+
+def _load_checked(args: argparse.Namespace, today: Callable[[], dt.date]):
+    """Root, knowledge base, the PATH arguments, and the problems that fall within them."""
+    paths = [Path(p).resolve() for p in args.paths]
+    for given, path in zip(args.paths, paths, strict=True):
+        if not path.exists():
+            raise UsageError(f"{given}: no such file or folder")
+    root = _root(args, paths[0] if paths else None)
+    roots = {store.find_root(path) for path in paths}
+    if len(roots) > 1 or (paths and root.resolve() not in roots and not args.root):
+        raise UsageError("the paths belong to different knowledge bases; validate one at a time")
+    kb = store.load(root)
+    problems = validate(kb, today())
+    if paths:
+        problems = [p for p in problems if _within(p.path, root, paths)]
+    return root, kb, paths, problems
+
+
+def cmd_validate(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
+    _, kb, _, problems = _load_checked(args, today)
+    if problems:
+        _print_problems(problems)
+        return INVALID
+    signals = sum(len(getattr(e.record, "papers", getattr(e.record, "items", []))) for e in kb.signal_files)
+    print(f"OK: {len(kb.trends)} trends in {len(kb.areas)} areas, {signals} collected signals",
+          file=sys.stderr)
+    return OK
+
+
+def cmd_new(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
+    root = _root(args)
+    kb = store.load(root)
+    area_ids = [area.id for area in kb.areas]
+    if args.area not in area_ids:
+        raise UsageError(f"unknown area '{args.area}'; choose one of {', '.join(area_ids) or '(none loaded)'}")
+    try:
+        trend = new_trend(args.area, args.title, today())
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    path = store.trend_path(root, args.area, trend.id)
+    if path.exists():
+        raise UsageError(f"{path.relative_to(root)} already exists; edit it, or pick another title")
+    if trend.id in {t.id for t in kb.trends}:
+        raise UsageError(f"a trend with the id '{trend.id}' exists in another area; pick another title")
+    store.save_trend(root, trend)
+    print(f"wrote {path.relative_to(root)}: replace every TODO, then run 'trendkb validate'")
+    return OK
+
+
+def cmd_schema(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
+    root = _root(args)
+    target = root / store.TRENDS_DIR / store.SCHEMA_FILE
+    text = schema_text()
+    if args.check:
+        if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            print(f"{target.relative_to(root)} is out of date; run 'trendkb schema' and commit it",
+                  file=sys.stderr)
+            return INVALID
+        return OK
+    changed = write_atomic(target, text)
+    print(f"{'wrote' if changed else 'unchanged:'} {target.relative_to(root)}")
+    return OK
+
+
+def cmd_fmt(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
+    root, kb, paths, problems = _load_checked(args, today)
+    if problems:
+        _print_problems(problems)
+        return INVALID
+    stale = []
+    for entry in kb.trend_files:
+        if paths and not _within(entry.doc.path, root, paths):
+            continue
+        path = root / entry.doc.path
+        text = store.trend_text(entry.record)
+        if path.read_text(encoding="utf-8") != text:
+            stale.append(entry.doc.path)
+            if not args.check:
+                write_atomic(path, text)
+    verb = "not in canonical form" if args.check else "reformatted"
+    for name in stale:
+        print(f"{verb}: {name}")
+    return INVALID if (stale and args.check) else OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="trendkb", description="Keep the machine-learning trends knowledge base in shape."
+    )
+    parser.add_argument("--version", action="version", version=f"trendkb {__version__}")
+    parser.add_argument("--root", help="repository folder holding trends/ (default: found from the cwd)")
+    parser.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate_cmd = commands.add_parser("validate", help="check every record; exit 1 if any is invalid")
+    validate_cmd.add_argument("paths", nargs="*", metavar="PATH",
+                              help="files or folders to report on (default: all of trends/)")
+    validate_cmd.set_defaults(run=cmd_validate)
+
+    new_cmd = commands.add_parser("new", help="write a trend scaffold to fill in")
+    new_cmd.add_argument("area", metavar="AREA", help="area id, e.g. automl")
+    new_cmd.add_argument("title", metavar="TITLE", help='trend title, e.g. "Neural architecture search"')
+    new_cmd.set_defaults(run=cmd_new)
+
+    schema_cmd = commands.add_parser("schema", help="write trends/schema.json from the models")
+    schema_cmd.add_argument("--check", action="store_true", help="only check that the file is current")
+    schema_cmd.set_defaults(run=cmd_schema)
+
+    fmt_cmd = commands.add_parser("fmt", help="rewrite trend files in canonical form")
+    fmt_cmd.add_argument("--check", action="store_true", help="only list files that would change")
+    fmt_cmd.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: all trends)")
+    fmt_cmd.set_defaults(run=cmd_fmt)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, today: Callable[[], dt.date] = dt.date.today) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return USAGE if exc.code else OK
+    try:
+        return args.run(args, today)
+    except UsageError as exc:
+        print(f"trendkb: error: {exc}", file=sys.stderr)
+        return USAGE
+    except KeyboardInterrupt:
+        print("trendkb: interrupted; nothing was left half-written", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(f"trendkb: internal error: {exc.__class__.__name__}: {exc}; "
+              "rerun with --debug and report it", file=sys.stderr)
+        return USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,269 @@
+"""The records of the knowledge base, as pydantic models.
+
+People write `Area` (in `trends/areas.yaml`) and `Trend` (one file per trend
+under `trends/<area>/`). The collectors write the signal records under
+`trends/signals/`: `Paper`, `NewsItem`, `MonthlyCount` and `SourceStatus`.
+
+Each field carries a description: it is the documentation a researcher sees in
+their editor (through `trends/schema.json`) and on the site's schema reference,
+so it is written for them. Rules that need more than one record (ids unique,
+related trends exist, ...) live in `trendkb.validate`, not here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+ARXIV_ID_PATTERN = r"^(\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{2})?/\d{7})$"
+# Notebooks are named by file name only: they all live in content/examples/.
+NOTEBOOK_PATTERN = r"^[a-z0-9][a-z0-9_\-]*\.ipynb$"
+
+
+def _check_http_url(value: str) -> str:
+    # Anything else (javascript:, data:, file:, relative paths) could run code
+    # or leak local paths once it becomes a link on the site.
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{value!r} is not an http(s) URL; links must start with https:// or http://")
+    if any(ch.isspace() or ord(ch) < 32 for ch in value):
+        raise ValueError(f"{value!r} contains spaces or control characters; encode them in the URL")
+    return value
+
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+HttpUrl = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_check_http_url)]
+Month = Annotated[str, StringConstraints(pattern=MONTH_PATTERN)]
+ArxivId = Annotated[str, StringConstraints(pattern=ARXIV_ID_PATTERN)]
+
+
+class Record(BaseModel):
+    """Base of every record: unknown fields are errors, so typos surface."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+class Ring(StrEnum):
+    """Radar rings, from "use it now" to "wait"."""
+
+    ADOPT = "adopt"
+    TRIAL = "trial"
+    ASSESS = "assess"
+    HOLD = "hold"
+
+
+class ReferenceKind(StrEnum):
+    PAPER = "paper"
+    ARTICLE = "article"
+    REPO = "repo"
+    DATASET = "dataset"
+
+
+# ---------------------------------------------------------------- areas
+
+
+class Area(Record):
+    """One of the five areas the knowledge base covers."""
+
+    id: Slug = Field(description="Short slug; also the folder name under trends/ holding its trends.")
+    title: ShortText = Field(description="Area name as shown on the site.")
+    summary: Text = Field(description="Two or three sentences on what the area covers.")
+    arxiv_categories: list[Annotated[str, StringConstraints(pattern=r"^[a-z\-]+(\.[A-Za-z\-]+)?$")]] = (
+        Field(
+            min_length=1,
+            description="arXiv categories the area draws from, e.g. cs.LG; "
+            "they define the baseline for the share-of-arXiv charts.",
+        )
+    )
+
+
+class AreasFile(Record):
+    """The contents of trends/areas.yaml."""
+
+    areas: list[Area] = Field(min_length=1, description="Every area, in display order.")
+
+
+# ---------------------------------------------------------------- trends
+
+
+class UseCase(Record):
+    title: ShortText = Field(description="Name of the use case, e.g. 'Fraud detection'.")
+    sector: ShortText = Field(description="Industry or field, e.g. 'Banking', 'Healthcare'.")
+    description: Text = Field(description="One paragraph: who does what with the trend, and the gain.")
+
+
+class RingChange(Record):
+    date: dt.date = Field(description="Day the ring was decided (YYYY-MM-DD).")
+    ring: Ring = Field(description="Ring from that day on: adopt, trial, assess or hold.")
+    reason: ShortText = Field(description="One line on why the ring was set or moved.")
+
+
+class Reference(Record):
+    title: ShortText = Field(description="Title of the paper, article, repository or dataset.")
+    url: HttpUrl = Field(description="Where to read it; http(s) only.")
+    kind: ReferenceKind = Field(description="paper, article, repo or dataset.")
+    arxiv_id: ArxivId | None = Field(
+        default=None,
+        description="arXiv identifier without version (e.g. '1706.03762') when the reference is on arXiv.",
+    )
+
+
+class Evidence(Record):
+    arxiv_query: Text = Field(
+        description="arXiv API search query that defines 'papers about this trend', "
+        "e.g. 'abs:\"federated learning\" AND cat:cs.LG'.",
+    )
+    news_keywords: list[ShortText] = Field(
+        min_length=1,
+        description="Words or phrases that mark a news item as about this trend "
+        "(whole words, case-insensitive).",
+    )
+    references: list[Reference] = Field(
+        min_length=1, description="Sources that back the entry: papers, articles, repositories, datasets."
+    )
+
+
+class Example(Record):
+    """A runnable example: a notebook shipped with the site, or an external page."""
+
+    title: ShortText = Field(description="What the example is called on the site.")
+    shows: Text = Field(description="One line: what a reader sees it demonstrate.")
+    notebook: Annotated[str, StringConstraints(pattern=NOTEBOOK_PATTERN)] | None = Field(
+        default=None,
+        description="File name of a notebook in content/examples/ (e.g. 'federated-averaging.ipynb').",
+    )
+    url: HttpUrl | None = Field(default=None, description="Link to an external runnable example.")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Example:
+        if (self.notebook is None) == (self.url is None):
+            raise ValueError("give exactly one of 'notebook' or 'url'")
+        return self
+
+
+class Trend(Record):
+    """One trend: a file trends/<area>/<id>.yaml."""
+
+    # identity
+    id: Slug = Field(description="Slug equal to the file name without .yaml.")
+    title: ShortText = Field(description="Trend name as shown on the site.")
+    area: Slug = Field(description="Id of the area; equal to the folder the file is in.")
+    tags: list[Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=40)]] = Field(
+        default_factory=list, description="Lower-case slugs used for filtering and the tag index."
+    )
+    # the story
+    summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)] = Field(
+        description="One line that tells a manager what the trend is."
+    )
+    description: Text = Field(description="A few paragraphs of Markdown: what it is, how it works, where it stands.")
+    why_it_matters: Text = Field(description="Why a business should care, in plain words.")
+    use_cases: list[UseCase] = Field(min_length=1, description="Concrete uses, one paragraph each.")
+    # the verdict
+    ring: Ring = Field(description="Current radar ring: adopt, trial, assess or hold.")
+    ring_history: list[RingChange] = Field(
+        min_length=1,
+        description="Every ring decision, oldest first; the last one equals 'ring'.",
+    )
+    # the evidence
+    evidence: Evidence = Field(description="References, the arXiv query and the news keywords.")
+    # the hands-on part
+    examples: list[Example] = Field(default_factory=list, description="Runnable examples for the trend.")
+    # links and bookkeeping
+    related: list[Slug] = Field(default_factory=list, description="Ids of related trends.")
+    owners: list[ShortText] = Field(
+        min_length=1, description="GitHub handles (e.g. '@octocat') of who reviews changes."
+    )
+    created: dt.date = Field(description="Day the entry was first written (YYYY-MM-DD).")
+    updated: dt.date = Field(description="Day of the last substantive edit (YYYY-MM-DD).")
+
+
+# ---------------------------------------------------------------- signals
+
+
+class Paper(Record):
+    """An arXiv paper that supports one or more trends."""
+
+    arxiv_id: ArxivId = Field(description="arXiv identifier without version.")
+    version: int = Field(ge=1, description="Latest version seen.")
+    title: ShortText = Field(description="Paper title, as plain text.")
+    authors: list[ShortText] = Field(description="First few authors.")
+    author_count: int = Field(ge=0, description="Total number of authors.")
+    published: dt.date = Field(description="Day version 1 was submitted.")
+    updated: dt.date = Field(description="Day the latest version was submitted.")
+    primary_category: str = Field(description="arXiv primary category, e.g. cs.LG.")
+    abstract: str = Field(description="Abstract as plain text, trimmed to a readable length.")
+    url: HttpUrl = Field(description="Abstract page on arXiv.")
+    trends: list[Slug] = Field(min_length=1, description="Ids of the trends the paper supports.")
+
+
+class NewsItem(Record):
+    """A news or blog item matched to one or more trends."""
+
+    key: str = Field(description="GUID of the item, or its normalised link when it has none.")
+    feed: Slug = Field(description="Id of the feed in trends/feeds.yaml.")
+    title: ShortText = Field(description="Headline, as plain text.")
+    url: HttpUrl = Field(description="Link to the item.")
+    published: dt.datetime = Field(description="When the feed says the item was published.")
+    summary: str = Field(default="", description="Summary as plain text, trimmed.")
+    trends: list[Slug] = Field(min_length=1, description="Ids of the trends the item matched.")
+
+
+class PapersFile(Record):
+    """trends/signals/arxiv/YYYY-MM.yaml: papers first published that month."""
+
+    month: Month
+    papers: list[Paper] = Field(default_factory=list)
+
+
+class NewsFile(Record):
+    """trends/signals/news/YYYY-MM.yaml: news items published that month."""
+
+    month: Month
+    items: list[NewsItem] = Field(default_factory=list)
+
+
+class MonthlyCount(Record):
+    """Number of arXiv papers matching a query in one month."""
+
+    subject: str = Field(description="Trend id, or 'baseline:<area id>' for an area's baseline query.")
+    month: Month
+    count: int = Field(ge=0)
+    fetched: dt.datetime = Field(description="When the count was asked for.")
+
+
+class CountsFile(Record):
+    """trends/signals/counts.yaml: monthly counts for every trend and baseline."""
+
+    counts: list[MonthlyCount] = Field(default_factory=list)
+
+
+class SourceStatus(Record):
+    """How the last runs of one collector source went."""
+
+    source: str = Field(description="Source id, e.g. 'arxiv' or 'news:<feed id>'.")
+    kind: Literal["arxiv", "news"]
+    last_attempt: dt.datetime | None = None
+    last_success: dt.datetime | None = None
+    items_added: int = Field(default=0, ge=0, description="Items added by the last successful run.")
+    last_error: str | None = Field(default=None, description="Message of the last failure, if the last run failed.")
+
+
+class StatusFile(Record):
+    """trends/signals/status.yaml: one status per collector source."""
+
+    sources: list[SourceStatus] = Field(default_factory=list)

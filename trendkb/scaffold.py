@@ -1,0 +1,57 @@
+"""A new trend entry for a researcher to fill in (`trendkb new`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from trendkb import models
+
+TODO = "TODO"
+
+
+def slugify(title: str) -> str:
+    """'Hyperparameter Optimisation (Bayesian)' -> 'hyperparameter-optimisation-bayesian'."""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    return slug[:80].rstrip("-")
+
+
+def new_trend(area: str, title: str, today: dt.date) -> models.Trend:
+    """A valid trend whose prose fields say what to write; every TODO is for the author."""
+    slug = slugify(title)
+    if not slug:
+        raise ValueError(f"cannot make a file name from the title {title!r}; use letters or digits")
+    return models.Trend(
+        id=slug,
+        title=title.strip(),
+        area=area,
+        tags=[],
+        summary=f"{TODO}: one line that tells a manager what {title.strip()} is.",
+        description=f"{TODO}: a few paragraphs of Markdown: what it is, how it works, where it stands.\n",
+        why_it_matters=f"{TODO}: why a business should care, in plain words.\n",
+        use_cases=[
+            models.UseCase(
+                title=f"{TODO}: use case",
+                sector=f"{TODO}: sector",
+                description=f"{TODO}: who does what with it, and what they gain.",
+            )
+        ],
+        ring=models.Ring.ASSESS,
+        ring_history=[models.RingChange(date=today, ring=models.Ring.ASSESS, reason=f"{TODO}: why this ring")],
+        evidence=models.Evidence(
+            arxiv_query=f'abs:"{title.strip().lower()}"',
+            news_keywords=[title.strip().lower()],
+            references=[
+                models.Reference(
+                    title=f"{TODO}: title of a landmark paper, official docs or a well-known repository",
+                    url="https://arxiv.org/",
+                    kind=models.ReferenceKind.PAPER,
+                )
+            ],
+        ),
+        examples=[],
+        related=[],
+        owners=["@your-github-handle"],
+        created=today,
+        updated=today,
+    )

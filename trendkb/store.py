@@ -1,0 +1,260 @@
+"""The knowledge base on disk: where each file lives, and loading it into models.
+
+Layout, relative to the repository root:
+
+    trends/areas.yaml              the areas (people)
+    trends/<area>/<trend>.yaml     one trend per file (people)
+    trends/signals/arxiv/YYYY-MM.yaml, signals/news/YYYY-MM.yaml,
+    trends/signals/counts.yaml, signals/status.yaml   (collectors)
+
+`load` never raises on bad content: every file that cannot be read or does not
+fit its model becomes a located `Problem`, and the rest still loads, so one run
+reports everything. Cross-record rules are checked by `trendkb.validate`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from trendkb import models
+from trendkb.problems import Problem, display_path
+from trendkb.yamlio import Document, Loc, YamlProblem, dump_yaml, format_loc, read_yaml, write_atomic
+
+TRENDS_DIR = "trends"
+AREAS_FILE = "areas.yaml"
+SIGNALS_DIR = "signals"
+SCHEMA_FILE = "schema.json"
+EXAMPLES_DIR = Path("content") / "examples"
+# Relative to trends/<area>/, where every trend file lives.
+SCHEMA_HEADER = f"# yaml-language-server: $schema=../{SCHEMA_FILE}"
+# Signal files grow with the collectors; trend files are written by hand.
+SIGNAL_MAX_BYTES = 50_000_000
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class Loaded:
+    """A record with the document it came from, so later checks can point at lines."""
+
+    record: Any
+    doc: Document
+
+
+@dataclass
+class KnowledgeBase:
+    root: Path
+    areas: list[models.Area] = field(default_factory=list)
+    areas_doc: Document | None = None
+    trend_files: list[Loaded] = field(default_factory=list)
+    # Every trend file found, loadable or not: a broken file still owns its id.
+    trend_paths: list[Path] = field(default_factory=list)
+    signal_files: list[Loaded] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def trends(self) -> list[models.Trend]:
+        return [entry.record for entry in self.trend_files]
+
+    @property
+    def trends_dir(self) -> Path:
+        return self.root / TRENDS_DIR
+
+    def signals(self, kind: type[M]) -> list[Loaded]:
+        return [entry for entry in self.signal_files if isinstance(entry.record, kind)]
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest folder at or above `start` that holds trends/areas.yaml."""
+    start = Path(start).resolve()
+    for folder in (start, *start.parents):
+        if (folder / TRENDS_DIR / AREAS_FILE).is_file():
+            return folder
+        if folder.name == TRENDS_DIR and (folder / AREAS_FILE).is_file():
+            return folder.parent
+    return None
+
+
+def trend_path(root: Path, area: str, trend_id: str) -> Path:
+    return Path(root) / TRENDS_DIR / area / f"{trend_id}.yaml"
+
+
+# ---------------------------------------------------------------- errors
+
+
+_ALL_FIELDS = sorted(
+    {name for model in vars(models).values()
+     if isinstance(model, type) and issubclass(model, BaseModel)
+     for name in model.model_fields}
+)
+_PATTERN_HELP = {
+    models.SLUG_PATTERN: "a slug: lower-case letters, digits and single hyphens, like 'edge-inference'",
+    models.MONTH_PATTERN: "a month written YYYY-MM",
+    models.ARXIV_ID_PATTERN: "an arXiv id without version, like '1706.03762'",
+    models.NOTEBOOK_PATTERN: "a notebook file name in content/examples/, like 'federated-averaging.ipynb'",
+}
+
+
+def _data_loc(data: Any, loc: tuple) -> Loc:
+    """Keep the parts of a pydantic loc that index into the data (drops union/validator tags)."""
+    out: list[str | int] = []
+    node = data
+    for part in loc:
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_dict or in_list:
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and part.isidentifier():
+            out.append(part)  # a missing key: name it, it has no line of its own
+            break
+        else:
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _message(error: dict[str, Any], loc: Loc) -> str:
+    kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        name = str(loc[-1]) if loc else "?"
+        close = difflib.get_close_matches(name, _ALL_FIELDS, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else "; remove it or check the schema"
+        return f"unknown field '{name}'{hint}"
+    if value is None and kind.endswith("_type"):
+        return "has no value; fill it in"
+    if kind == "enum":
+        allowed = ctx.get("expected", "").replace("'", "").replace(" or ", ", ")
+        return f"'{value}' is not one of {allowed}"
+    if kind == "string_pattern_mismatch":
+        wanted = _PATTERN_HELP.get(ctx.get("pattern"), f"text matching {ctx.get('pattern')}")
+        return f"'{value}' is not {wanted}"
+    if kind in ("date_from_datetime_parsing", "date_parsing", "date_type", "date_from_datetime_inexact"):
+        return f"'{value}' is not a date; write it as YYYY-MM-DD"
+    if kind.startswith("datetime"):
+        return f"'{value}' is not a date and time; write it as YYYY-MM-DDTHH:MM:SSZ"
+    if kind == "string_too_short":
+        return "is empty; fill it in"
+    if kind == "string_too_long":
+        return f"is {len(value)} characters long; keep it to {ctx.get('max_length')}"
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length')} item(s)"
+    if kind == "list_type":
+        return "should be a list (one '- item' per line)"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return "should be a mapping of fields (key: value lines)"
+    if kind == "string_type":
+        return "should be text, not a list or mapping"
+    if kind in ("int_parsing", "int_type"):
+        return f"'{value}' is not a whole number"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return error["msg"]
+
+
+def validation_problems(exc: ValidationError, doc: Document, prefix: Loc = ()) -> list[Problem]:
+    """Turn a pydantic error into located problems, one per failing field."""
+    problems = set()
+    for error in exc.errors(include_url=False):
+        loc = _data_loc(doc.data, (*prefix, *error["loc"]))
+        field_name = format_loc(loc) or "(top level)"
+        problems.add(Problem(doc.path, doc.line_of(loc), field_name, _message(error, loc)))
+    return sorted(problems)
+
+
+def parse_record(model: type[M], doc: Document) -> tuple[M | None, list[Problem]]:
+    if not isinstance(doc.data, dict):
+        return None, [Problem(doc.path, doc.line_of(()), "(top level)",
+                              f"expected a mapping of {model.__name__} fields, found {_kind(doc.data)}")]
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as exc:
+        return None, validation_problems(exc, doc)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return "a single value"
+
+
+# ---------------------------------------------------------------- loading
+
+
+def _read(file: Path, root: Path, model: type[M], max_bytes: int | None = None) -> tuple[Loaded | None, list[Problem]]:
+    shown = display_path(file, root)
+    try:
+        doc = read_yaml(file, shown, max_bytes) if max_bytes else read_yaml(file, shown)
+    except YamlProblem as exc:
+        return None, [exc.problem]
+    record, problems = parse_record(model, doc)
+    return (Loaded(record, doc) if record is not None else None), problems
+
+
+_SIGNAL_MODELS: list[tuple[str, type[BaseModel]]] = [
+    ("arxiv/*.yaml", models.PapersFile),
+    ("news/*.yaml", models.NewsFile),
+    ("counts.yaml", models.CountsFile),
+    ("status.yaml", models.StatusFile),
+]
+
+
+def load(root: Path) -> KnowledgeBase:
+    """Load everything under root/trends/, collecting problems instead of stopping at the first."""
+    root = Path(root)
+    kb = KnowledgeBase(root=root)
+    trends_dir = root / TRENDS_DIR
+
+    areas_path = trends_dir / AREAS_FILE
+    if not areas_path.is_file():
+        kb.problems.append(Problem(display_path(areas_path, root), 1, "(file)",
+                                   "missing; it lists the areas every trend belongs to"))
+    else:
+        loaded, problems = _read(areas_path, root, models.AreasFile)
+        kb.problems += problems
+        if loaded:
+            kb.areas, kb.areas_doc = loaded.record.areas, loaded.doc
+
+    for file in sorted(trends_dir.glob("*/*.yaml")):
+        if file.parent.name == SIGNALS_DIR:
+            continue
+        kb.trend_paths.append(file)
+        loaded, problems = _read(file, root, models.Trend)
+        kb.problems += problems
+        if loaded:
+            kb.trend_files.append(loaded)
+
+    signals_dir = trends_dir / SIGNALS_DIR
+    for pattern, model in _SIGNAL_MODELS:
+        for file in sorted(signals_dir.glob(pattern)):
+            loaded, problems = _read(file, root, model, SIGNAL_MAX_BYTES)
+            kb.problems += problems
+            if loaded:
+                kb.signal_files.append(loaded)
+    return kb
+
+
+# ---------------------------------------------------------------- writing
+
+
+def trend_text(trend: models.Trend) -> str:
+    """The canonical text of a trend file: schema header, fields in model order."""
+    return dump_yaml(trend.model_dump(mode="json", exclude_none=True), header=SCHEMA_HEADER)
+
+
+def record_text(record: BaseModel) -> str:
+    return dump_yaml(record.model_dump(mode="json", exclude_none=True))
+
+
+def save_trend(root: Path, trend: models.Trend) -> Path:
+    path = trend_path(root, trend.area, trend.id)
+    write_atomic(path, trend_text(trend))
+    return path
