@@ -1,0 +1,83 @@
+"""Momentum: is a trend's share of arXiv growing, steady or shrinking?
+
+From the monthly counts the collectors store, a trend's series is its papers
+per month and its share of the area's baseline (papers in the area's arXiv
+categories that month). Momentum compares the mean share of the last
+`WINDOW` complete months with the `WINDOW` months before them. The month in
+progress is left out: its count is still growing and would always look like a
+fall.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+import pandas as pd
+
+from trendkb.models import MonthlyCount
+
+WINDOW = 6
+# A change smaller than this is noise at the paper counts we see per trend.
+THRESHOLD = 0.2
+
+
+class Label(StrEnum):
+    RISING = "rising"
+    STEADY = "steady"
+    FALLING = "falling"
+    NEW = "new"
+    NO_DATA = "no data"
+
+
+@dataclass(frozen=True)
+class Momentum:
+    label: Label
+    change: float | None  # relative change of the mean share, e.g. 0.35 for +35%
+
+    @property
+    def text(self) -> str:
+        if self.change is None:
+            return str(self.label)
+        return f"{self.label} ({self.change:+.0%})"
+
+
+def baseline_subject(area_id: str) -> str:
+    return f"baseline:{area_id}"
+
+
+def month_of(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def series(counts: list[MonthlyCount], trend_id: str, area_id: str, today: dt.date) -> pd.DataFrame:
+    """Complete months for one trend: month, papers, baseline, share (NaN where no baseline)."""
+    frame = pd.DataFrame(
+        [(c.subject, c.month, c.count) for c in counts
+         if c.subject in (trend_id, baseline_subject(area_id)) and c.month < month_of(today)],
+        columns=["subject", "month", "count"],
+    )
+    papers = frame[frame.subject == trend_id].set_index("month")["count"].rename("papers")
+    baseline = frame[frame.subject == baseline_subject(area_id)].set_index("month")["count"].rename("baseline")
+    out = pd.concat([papers, baseline], axis=1).sort_index()
+    out = out[out["papers"].notna()]
+    out["share"] = out["papers"] / out["baseline"].where(out["baseline"] > 0)
+    return out.rename_axis("month").reset_index()
+
+
+def momentum(frame: pd.DataFrame) -> Momentum:
+    """Momentum of a series from `series`: share when every month has a baseline, else papers."""
+    if len(frame) < 2 * WINDOW:
+        return Momentum(Label.NO_DATA, None)
+    recent, before = frame.iloc[-WINDOW:], frame.iloc[-2 * WINDOW:-WINDOW]
+    column = "share" if frame["share"].iloc[-2 * WINDOW:].notna().all() else "papers"
+    now, then = recent[column].mean(), before[column].mean()
+    if then == 0:
+        return Momentum(Label.NEW if now > 0 else Label.NO_DATA, None)
+    change = float(now / then - 1)
+    if change >= THRESHOLD:
+        return Momentum(Label.RISING, change)
+    if change <= -THRESHOLD:
+        return Momentum(Label.FALLING, change)
+    return Momentum(Label.STEADY, change)
