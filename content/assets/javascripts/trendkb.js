@@ -1,0 +1,200 @@
+// trendkb's one script: draws every chart and runs the Explore table.
+//
+// Material's instant navigation swaps page content without re-running inline
+// scripts, so nothing is done per chart in the page: this file subscribes to
+// Material's document$ and sets up whatever the new page holds. Chart specs are
+// JSON files named by data-chart; plotly.js is fetched only when a page has one.
+(function () {
+  "use strict";
+
+  var plotlyUrl = new URL("plotly.min.js", document.currentScript.src).href;
+  var plotlyLoading = null;
+
+  function loadPlotly() {
+    if (window.Plotly) return Promise.resolve(window.Plotly);
+    if (!plotlyLoading) {
+      plotlyLoading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = plotlyUrl;
+        script.onload = function () { resolve(window.Plotly); };
+        script.onerror = function () { plotlyLoading = null; reject(new Error("could not load " + plotlyUrl)); };
+        document.head.appendChild(script);
+      });
+    }
+    return plotlyLoading;
+  }
+
+  // Colours come from Material's CSS variables, so light and dark both read well.
+  function themed(layout) {
+    var style = getComputedStyle(document.body);
+    var ink = style.getPropertyValue("--md-default-fg-color").trim() || "#000";
+    var grid = style.getPropertyValue("--md-default-fg-color--lightest").trim() || "#ddd";
+    var out = Object.assign({}, layout, {
+      paper_bgcolor: "rgba(0,0,0,0)",
+      plot_bgcolor: "rgba(0,0,0,0)",
+      font: Object.assign({}, layout.font, { color: ink }),
+      template: undefined
+    });
+    ["xaxis", "yaxis", "yaxis2"].forEach(function (axis) {
+      if (layout[axis]) out[axis] = Object.assign({}, layout[axis], { gridcolor: grid, zerolinecolor: grid, linecolor: grid });
+    });
+    return out;
+  }
+
+  function render(node) {
+    var spec = node.tkbSpec;
+    var config = Object.assign({ responsive: true, displaylogo: false }, spec.config);
+    return window.Plotly.react(node, spec.data, themed(spec.layout), config);
+  }
+
+  function drawCharts() {
+    var nodes = Array.prototype.slice.call(document.querySelectorAll("[data-chart]"));
+    if (!nodes.length) return;
+    loadPlotly().then(function () {
+      nodes.forEach(function (node) {
+        fetch(new URL(node.getAttribute("data-chart"), location.href))
+          .then(function (response) {
+            if (!response.ok) throw new Error("chart " + response.url + ": HTTP " + response.status);
+            return response.json();
+          })
+          .then(function (spec) {
+            node.tkbSpec = spec;
+            return render(node);
+          })
+          .then(function () {
+            node.setAttribute("data-drawn", "true");
+            var linked = node.tkbSpec.data.some(function (trace) { return trace.customdata; });
+            if (linked) {
+              node.on("plotly_click", function (event) {
+                var target = event.points[0] && event.points[0].customdata;
+                if (target) location.href = new URL(target, location.href).href;
+              });
+            }
+          })
+          .catch(function (error) { console.warn("trendkb:", error.message); });
+      });
+    }).catch(function (error) { console.warn("trendkb:", error.message); });
+  }
+
+  function recolorCharts() {
+    if (!window.Plotly) return;
+    document.querySelectorAll("[data-drawn]").forEach(render);
+  }
+
+  new MutationObserver(recolorCharts).observe(document.body, {
+    attributes: true, attributeFilter: ["data-md-color-scheme"]
+  });
+
+  // ------------------------------------------------------------ Explore
+
+  function setupExplore() {
+    var form = document.querySelector("[data-tkb-explore]");
+    var table = document.querySelector("[data-tkb-sortable]");
+    if (!form || !table) return;
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    var count = document.querySelector(".tkb-count");
+    var headers = table.querySelectorAll("th[data-key]");
+
+    function readUrl() {
+      var query = new URLSearchParams(location.search);
+      return {
+        area: query.get("area") || "", ring: query.get("ring") || "", momentum: query.get("momentum") || "",
+        tags: query.getAll("tag"), sort: query.get("sort") || "", dir: query.get("dir") === "desc" ? "desc" : "asc"
+      };
+    }
+
+    function readForm(state) {
+      return {
+        area: form.elements.area.value, ring: form.elements.ring.value, momentum: form.elements.momentum.value,
+        tags: Array.prototype.slice.call(form.querySelectorAll("input[name=tag]:checked")).map(function (box) { return box.value; }),
+        sort: state.sort, dir: state.dir
+      };
+    }
+
+    function showInForm(state) {
+      ["area", "ring", "momentum"].forEach(function (name) { form.elements[name].value = state[name]; });
+      form.querySelectorAll("input[name=tag]").forEach(function (box) { box.checked = state.tags.indexOf(box.value) >= 0; });
+    }
+
+    function writeUrl(state) {
+      var query = new URLSearchParams();
+      ["area", "ring", "momentum"].forEach(function (name) { if (state[name]) query.set(name, state[name]); });
+      state.tags.forEach(function (tag) { query.append("tag", tag); });
+      if (state.sort) { query.set("sort", state.sort); query.set("dir", state.dir); }
+      var search = query.toString();
+      history.replaceState(history.state, "", location.pathname + (search ? "?" + search : ""));
+    }
+
+    function sortValue(row, key) {
+      var value = row.cells[key].getAttribute("data-sort");
+      return value === "" || value === null ? null : (isNaN(Number(value)) ? value : Number(value));
+    }
+
+    function apply(state) {
+      var shown = 0;
+      rows.forEach(function (row) {
+        var tags = row.getAttribute("data-tags").split(" ");
+        var visible = (!state.area || row.getAttribute("data-area") === state.area) &&
+          (!state.ring || row.getAttribute("data-ring") === state.ring) &&
+          (!state.momentum || row.getAttribute("data-momentum") === state.momentum) &&
+          (!state.tags.length || state.tags.some(function (tag) { return tags.indexOf(tag) >= 0; }));
+        row.hidden = !visible;
+        if (visible) shown += 1;
+      });
+      var ordered = rows.slice();
+      if (state.sort) {
+        var key = Number(state.sort);
+        var sign = state.dir === "desc" ? -1 : 1;
+        ordered.sort(function (a, b) {
+          var x = sortValue(a, key), y = sortValue(b, key);
+          if (x === null || y === null) return x === y ? 0 : (x === null ? 1 : -1);  // no data sorts last
+          return (x < y ? -1 : x > y ? 1 : 0) * sign;
+        });
+      }
+      ordered.forEach(function (row) { body.appendChild(row); });
+      headers.forEach(function (th) {
+        th.setAttribute("aria-sort", th.getAttribute("data-key") === state.sort
+          ? (state.dir === "desc" ? "descending" : "ascending") : "none");
+      });
+      count.textContent = shown + " of " + rows.length + " trends";
+      var tagCount = form.querySelector("[data-tkb-tag-count]");
+      if (tagCount) tagCount.textContent = state.tags.length ? "(" + state.tags.length + " selected: any of them)" : "";
+      if (state.tags.length) form.querySelector("details.tkb-tags").open = true;
+    }
+
+    var state = readUrl();
+    showInForm(state);
+    apply(state);
+
+    form.addEventListener("change", function () {
+      state = readForm(state);
+      writeUrl(state);
+      apply(state);
+    });
+    form.addEventListener("reset", function (event) {
+      event.preventDefault();
+      state = { area: "", ring: "", momentum: "", tags: [], sort: state.sort, dir: state.dir };
+      showInForm(state);
+      writeUrl(state);
+      apply(state);
+    });
+    headers.forEach(function (th) {
+      th.tabIndex = 0;
+      function sortBy() {
+        var key = th.getAttribute("data-key");
+        state.dir = state.sort === key && state.dir === "asc" ? "desc" : "asc";
+        state.sort = key;
+        writeUrl(state);
+        apply(state);
+      }
+      th.addEventListener("click", sortBy);
+      th.addEventListener("keydown", function (event) { if (event.key === "Enter") sortBy(); });
+    });
+  }
+
+  window.document$.subscribe(function () {
+    drawCharts();
+    setupExplore();
+  });
+})();

@@ -1,0 +1,135 @@
+"""What every page builder needs, computed once: series, momentum, signals, URLs.
+
+`SiteContext` is built from a loaded knowledge base and the site settings;
+builders read it and never touch the disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pandas as pd
+
+from trendkb import models
+from trendkb.momentum import Momentum, momentum, series
+from trendkb.store import KnowledgeBase
+
+
+@dataclass(frozen=True)
+class Settings:
+    repo_url: str | None = None  # e.g. https://github.com/owner/trendkb; enables edit and Colab links
+    branch: str = "main"
+    site_url: str | None = None  # absolute base for feeds and the JSON export
+    directory_urls: bool = True
+
+
+def page_url(src: str, directory_urls: bool = True) -> str:
+    """Site-relative URL of a page source path: 'trends/x.md' -> 'trends/x/'."""
+    stem = src[:-3] if src.endswith(".md") else src
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+@dataclass
+class SiteContext:
+    kb: KnowledgeBase
+    today: dt.date
+    settings: Settings = field(default_factory=Settings)
+
+    # ---- records
+
+    @cached_property
+    def areas(self) -> dict[str, models.Area]:
+        return {area.id: area for area in self.kb.areas}
+
+    @cached_property
+    def trends(self) -> dict[str, models.Trend]:
+        return {trend.id: trend for trend in sorted(self.kb.trends, key=lambda t: t.title.lower())}
+
+    def trends_in(self, area_id: str) -> list[models.Trend]:
+        return [trend for trend in self.trends.values() if trend.area == area_id]
+
+    # ---- signals
+
+    @cached_property
+    def counts(self) -> list[models.MonthlyCount]:
+        return [c for e in self.kb.signals(models.CountsFile) for c in e.record.counts]
+
+    @cached_property
+    def papers(self) -> list[models.Paper]:
+        items = [p for e in self.kb.signals(models.PapersFile) for p in e.record.papers]
+        return sorted(items, key=lambda p: (p.published, p.arxiv_id), reverse=True)
+
+    @cached_property
+    def news(self) -> list[models.NewsItem]:
+        items = [n for e in self.kb.signals(models.NewsFile) for n in e.record.items]
+        return sorted(items, key=lambda n: (n.published, n.key), reverse=True)
+
+    @cached_property
+    def statuses(self) -> list[models.SourceStatus]:
+        return sorted((s for e in self.kb.signals(models.StatusFile) for s in e.record.sources),
+                      key=lambda s: s.source)
+
+    @cached_property
+    def series(self) -> dict[str, pd.DataFrame]:
+        return {tid: series(self.counts, tid, t.area, self.today) for tid, t in self.trends.items()}
+
+    @cached_property
+    def momenta(self) -> dict[str, Momentum]:
+        return {tid: momentum(frame) for tid, frame in self.series.items()}
+
+    # ---- URLs
+
+    def url(self, src: str) -> str:
+        return page_url(src, self.settings.directory_urls)
+
+    def rel(self, from_src: str, target: str) -> str:
+        """Relative link from the page `from_src` to a page source or a static file path."""
+        to = self.url(target) if target.endswith(".md") else target
+        here = self.url(from_src)
+        folder = here if here.endswith("/") or not here else posixpath.dirname(here)
+        result = posixpath.relpath(to or ".", folder.rstrip("/") or ".")
+        if result == ".":
+            return "./"
+        return result + "/" if (not to or to.endswith("/")) else result
+
+    @staticmethod
+    def md(from_src: str, target: str) -> str:
+        """Link for Markdown syntax: relative to the source file, so MkDocs checks and converts it."""
+        return posixpath.relpath(target, posixpath.dirname(from_src) or ".")
+
+    def absolute(self, target: str) -> str:
+        """Absolute URL when the site URL is known, else the site-relative path."""
+        to = self.url(target) if target.endswith(".md") else target
+        if self.settings.site_url:
+            return self.settings.site_url.rstrip("/") + "/" + to
+        return to
+
+    def edit_url(self, trend: models.Trend) -> str | None:
+        if not self.settings.repo_url:
+            return None
+        return f"{self.settings.repo_url.rstrip('/')}/edit/{self.settings.branch}/trends/{trend.area}/{trend.id}.yaml"
+
+    def colab_url(self, notebook: str) -> str | None:
+        repo = self.settings.repo_url or ""
+        prefix = "https://github.com/"
+        if not repo.startswith(prefix):
+            return None
+        return (f"https://colab.research.google.com/github/{repo[len(prefix):].rstrip('/')}/blob/"
+                f"{self.settings.branch}/content/examples/{notebook}")
+
+
+def area_src(area_id: str) -> str:
+    return f"areas/{area_id}.md"
+
+
+def trend_src(trend_id: str) -> str:
+    return f"trends/{trend_id}.md"

@@ -1,0 +1,50 @@
+"""Safe HTML from untrusted text: records, papers and feed items never become live markup.
+
+Plain fields are escaped; the one Markdown field people write (a trend's
+description and its paragraphs) is rendered and then cleaned with nh3, keeping
+only formatting tags and http(s) links.
+"""
+
+from __future__ import annotations
+
+import html
+from urllib.parse import urlsplit
+
+import markdown
+import nh3
+
+ALLOWED_TAGS = {"p", "br", "strong", "em", "code", "pre", "ul", "ol", "li", "a", "blockquote", "h3", "h4",
+                "table", "thead", "tbody", "tr", "th", "td", "hr"}
+
+
+def esc(text: object) -> str:
+    """Text safe inside HTML elements and quoted attributes."""
+    return html.escape(str(text), quote=True)
+
+
+def safe_url(url: str) -> str | None:
+    """The URL if it is absolute http(s), else None: links to anything else are dropped."""
+    parts = urlsplit(url.strip())
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return url.strip()
+    return None
+
+
+def link(url: str, label: str) -> str:
+    """An external link, or the label alone when the URL is not http(s)."""
+    href = safe_url(url)
+    if href is None:
+        return esc(label)
+    return f'<a href="{esc(href)}" rel="noopener nofollow">{esc(label)}</a>'
+
+
+def render_markdown(text: str) -> str:
+    """Markdown written by a contributor, as HTML with no scripts, handlers or odd links."""
+    rendered = markdown.markdown(text, extensions=["tables", "sane_lists"])
+    return nh3.clean(
+        rendered,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https"},
+        link_rel="noopener nofollow",
+    )

@@ -1,0 +1,352 @@
+"""Page builders: SiteContext in, Markdown page source out.
+
+Fixed headings are Markdown (so they feed the table of contents and search
+sections); everything that comes from a record, a paper or a feed is emitted
+as escaped HTML through `markup`, so no record can inject markup or links.
+Charts are placeholders (`<div class="tkb-chart" data-chart=...>`) pointing
+at JSON specs written next to the pages; the data never enters page text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from site_hooks.context import SiteContext, area_src, trend_src
+from site_hooks.markup import esc, link, render_markdown
+from trendkb import models
+from trendkb.momentum import Label
+
+NO_SIGNALS = ("No arXiv papers or news items have been collected yet. They are added by the "
+              "collectors' scheduled refresh; the [Sources](SOURCES) page shows when each source last ran.")
+NO_RUNS = "No collector has run yet, so there is nothing to show. The scheduled refresh fills this page."
+RING_HELP = {
+    "adopt": "use it now where it fits",
+    "trial": "worth a real project with a fallback",
+    "assess": "explore and prototype; not yet for production",
+    "hold": "do not start new work with it",
+}
+
+
+def front_matter(**fields: object) -> str:
+    """YAML front matter. MkDocs themes print title and description without escaping
+    (in <title>, the nav, meta tags), so both are escaped here."""
+    for key in ("title", "description"):
+        if isinstance(fields.get(key), str):
+            fields[key] = esc(fields[key])
+    # JSON is valid YAML and quotes every string, so no title can break the header.
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in fields.items() if value is not None]
+    return "---\n" + "\n".join(lines) + "\n---\n\n"
+
+
+def chart(ctx: SiteContext, page: str, name: str, label: str, css: str = "tkb-chart") -> str:
+    return (f'<div class="{css}" data-chart="{esc(ctx.rel(page, f"charts/{name}.json"))}" '
+            f'role="img" aria-label="{esc(label)}"></div>')
+
+
+def no_signals(ctx: SiteContext, page: str) -> str:
+    text = NO_SIGNALS.replace("SOURCES", ctx.md(page, "sources.md"))
+    return '!!! note "No data yet"\n    ' + text + "\n"
+
+
+def html_block(*lines: str) -> str:
+    """Raw HTML surrounded by blank lines, so Markdown leaves it alone."""
+    return "\n" + "\n".join(lines) + "\n\n"
+
+
+def ring_badge(ring: str) -> str:
+    return f'<span class="tkb-ring tkb-ring--{esc(ring)}" title="{esc(RING_HELP[ring])}">{esc(ring)}</span>'
+
+
+def trend_link(ctx: SiteContext, page: str, trend: models.Trend) -> str:
+    return f'<a href="{esc(ctx.rel(page, trend_src(trend.id)))}">{esc(trend.title)}</a>'
+
+
+def trend_table(ctx: SiteContext, page: str, trends: Iterable[models.Trend], charts: set[str],
+                show_area: bool = False) -> str:
+    """Rows of trend, (area,) ring, momentum and sparkline."""
+    head = "<tr><th>Trend</th>" + ("<th>Area</th>" if show_area else "") + \
+           "<th>Ring</th><th>Momentum</th><th>Papers per month</th></tr>"
+    rows = []
+    for trend in trends:
+        spark = chart(ctx, page, f"spark-{trend.id}", f"papers per month for {trend.title}", "tkb-spark") \
+            if f"spark-{trend.id}" in charts else '<span class="tkb-muted">no data yet</span>'
+        area = f"<td>{esc(ctx.areas[trend.area].title)}</td>" if show_area else ""
+        rows.append(f"<tr><td>{trend_link(ctx, page, trend)}<br><small>{esc(trend.summary)}</small></td>{area}"
+                    f"<td>{ring_badge(trend.ring)}</td><td>{esc(ctx.momenta[trend.id].text)}</td>"
+                    f"<td>{spark}</td></tr>")
+    return html_block('<table class="tkb-table">', f"<thead>{head}</thead>", "<tbody>", *rows, "</tbody></table>")
+
+
+# ---------------------------------------------------------------- changes
+
+
+def changes(ctx: SiteContext) -> list[tuple[models.RingChange, models.Trend, str | None]]:
+    """Every ring decision as (change, trend, previous ring or None for a new entry), newest first."""
+    out = []
+    for trend in ctx.trends.values():
+        previous = None
+        for change in trend.ring_history:
+            out.append((change, trend, previous))
+            previous = change.ring
+    return sorted(out, key=lambda item: (item[0].date, item[1].title), reverse=True)
+
+
+def change_line(ctx: SiteContext, page: str, change, trend, previous) -> str:
+    what = (f"moved from {ring_badge(previous)} to {ring_badge(change.ring)}" if previous
+            else f"added in {ring_badge(change.ring)}")
+    return f"<li><time>{change.date}</time> {trend_link(ctx, page, trend)} {what}: {esc(change.reason)}</li>"
+
+
+# ---------------------------------------------------------------- home
+
+
+def home_sections(ctx: SiteContext, charts: set[str]) -> str:
+    page = "index.md"
+    out = ["## What is rising\n"]
+    ranked = sorted((t for t in ctx.trends.values() if ctx.momenta[t.id].change is not None),
+                    key=lambda t: ctx.momenta[t.id].change, reverse=True)
+    if ranked:
+        out.append(trend_table(ctx, page, ranked[:6], charts, show_area=True))
+    else:
+        out.append(no_signals(ctx, page))
+    out.append("\n## The radar\n")
+    out.append("Every trend by area and ring. Click a point to open the trend. "
+               + "; ".join(f"**{ring}**: {text}" for ring, text in RING_HELP.items()) + ".\n")
+    out.append(html_block(chart(ctx, page, "radar", "radar of all trends by area and ring")))
+    out.append("## What changed lately\n")
+    recent = changes(ctx)[:8]
+    out.append(html_block("<ul class=\"tkb-changes\">",
+                          *(change_line(ctx, page, *item) for item in recent), "</ul>"))
+    out.append(f"[All changes]({ctx.md(page, 'changes.md')}) · [Atom feed]({ctx.md(page, 'feeds/changes.xml')})\n")
+    out.append("\n## How fresh the data is\n")
+    out.append(freshness(ctx, page))
+    return "\n".join(out)
+
+
+def freshness(ctx: SiteContext, page: str) -> str:
+    if not ctx.statuses:
+        return no_signals(ctx, page)
+    last = max((s.last_success for s in ctx.statuses if s.last_success), default=None)
+    failing = [s.source for s in ctx.statuses if s.last_error]
+    text = f"Last successful collection: **{last:%Y-%m-%d %H:%M} UTC**." if last else "No collection has succeeded yet."
+    if failing:
+        text += f" {len(failing)} source(s) failed on their last run; see [Sources]({ctx.md(page, 'sources.md')})."
+    return text + "\n"
+
+
+# ---------------------------------------------------------------- area
+
+
+def area_page(ctx: SiteContext, area: models.Area, charts: set[str]) -> str:
+    page = area_src(area.id)
+    trends = ctx.trends_in(area.id)
+    out = [front_matter(title=area.title, description=area.summary, search={"boost": 2})]
+    out.append(html_block(f"<h1>{esc(area.title)}</h1>", f"<p>{esc(area.summary)}</p>"))
+    out.append("## Trends\n")
+    out.append(trend_table(ctx, page, trends, charts) if trends else "No trends in this area yet.\n")
+    out.append("## Papers per month\n")
+    if f"area-{area.id}" in charts:
+        out.append(html_block(chart(ctx, page, f"area-{area.id}", f"papers per month in {area.title}")))
+    else:
+        out.append(no_signals(ctx, page))
+    out.append(f"Atom feed of new papers and news in this area: "
+               f"[feeds/{area.id}.xml]({ctx.md(page, f'feeds/{area.id}.xml')})\n")
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------- trend
+
+
+def trend_page(ctx: SiteContext, trend: models.Trend, charts: set[str]) -> str:
+    page = trend_src(trend.id)
+    area = ctx.areas[trend.area]
+    mom = ctx.momenta[trend.id]
+    keywords = sorted({*trend.evidence.news_keywords, *(tag.replace("-", " ") for tag in trend.tags)})
+    out = [front_matter(title=trend.title, description=trend.summary, tags=trend.tags or None,
+                        search={"boost": 3})]
+    out.append(html_block(
+        f"<h1>{esc(trend.title)}</h1>",
+        f'<p class="tkb-lead">{esc(trend.summary)}</p>',
+        f'<p>{ring_badge(trend.ring)} in <a href="{esc(ctx.rel(page, area_src(area.id)))}">{esc(area.title)}</a>'
+        f" · momentum: <strong>{esc(mom.text)}</strong></p>",
+        f'<p class="tkb-keywords">Keywords: {esc(", ".join(keywords))}</p>',
+    ))
+    out.append("## What it is\n")
+    out.append(html_block(render_markdown(trend.description)))
+    out.append("## Why it matters\n")
+    out.append(html_block(render_markdown(trend.why_it_matters)))
+    out.append("## Ring history\n")
+    out.append(html_block('<ol class="tkb-timeline">', *(
+        f"<li><time>{change.date}</time> {ring_badge(change.ring)} {esc(change.reason)}</li>"
+        for change in trend.ring_history), "</ol>"))
+    out.append("## Momentum\n")
+    if f"trend-{trend.id}" in charts:
+        out.append(html_block(chart(ctx, page, f"trend-{trend.id}", f"papers per month for {trend.title}")))
+    else:
+        out.append(no_signals(ctx, page))
+    out.append("## Use cases\n")
+    for case in trend.use_cases:
+        out.append(html_block(f"<h3>{esc(case.title)}</h3>", f'<p class="tkb-muted">{esc(case.sector)}</p>',
+                              f"<p>{esc(case.description)}</p>"))
+    out.append("## Runnable examples\n")
+    out.append(examples_block(ctx, page, trend) if trend.examples else "No runnable example yet.\n")
+    out.append("## Latest papers and news\n")
+    out.append(signals_block(ctx, page, trend))
+    out.append("## References\n")
+    out.append(html_block("<ul>", *(
+        f"<li>{link(ref.url, ref.title)} <small>({esc(ref.kind)}"
+        + (f", arXiv:{esc(ref.arxiv_id)}" if ref.arxiv_id else "") + ")</small></li>"
+        for ref in trend.evidence.references), "</ul>"))
+    related = [ctx.trends[r] for r in trend.related if r in ctx.trends]
+    if related:
+        out.append("## Related trends\n")
+        out.append(html_block("<ul>", *(f"<li>{trend_link(ctx, page, r)}</li>" for r in related), "</ul>"))
+    out.append("## About this entry\n")
+    edit = ctx.edit_url(trend)
+    owners = ", ".join(esc(owner) for owner in trend.owners)
+    out.append(html_block(
+        f"<p>Created {trend.created}, updated {trend.updated}. Owners: {owners}.</p>",
+        f"<p>{link(edit, 'Edit this entry')} (trends/{esc(trend.area)}/{esc(trend.id)}.yaml)</p>" if edit
+        else f"<p>Source: trends/{esc(trend.area)}/{esc(trend.id)}.yaml</p>",
+    ))
+    return "\n".join(out)
+
+
+def examples_block(ctx: SiteContext, page: str, trend: models.Trend) -> str:
+    items = []
+    for example in trend.examples:
+        if example.notebook:
+            colab = ctx.colab_url(example.notebook)
+            download = ctx.rel(page, f"examples/{example.notebook}")
+            parts = [link(colab, "Open in Colab")] if colab else []
+            parts.append(f'<a href="{esc(download)}" download>Download notebook</a>')
+            parts.append(f"run locally: <code>jupyter execute content/examples/{esc(example.notebook)}</code>")
+            items.append(f"<li><strong>{esc(example.title)}</strong>: {esc(example.shows)}<br>"
+                         + " · ".join(parts) + "</li>")
+        else:
+            items.append(f"<li><strong>{link(example.url or '', example.title)}</strong>: {esc(example.shows)}</li>")
+    return html_block('<ul class="tkb-examples">', *items, "</ul>")
+
+
+def signals_block(ctx: SiteContext, page: str, trend: models.Trend, limit: int = 8) -> str:
+    papers = [p for p in ctx.papers if trend.id in p.trends][:limit]
+    news = [n for n in ctx.news if trend.id in n.trends][:limit]
+    if not papers and not news:
+        return no_signals(ctx, page)
+    dated = [(p.published.isoformat(), f"<li><time>{p.published}</time> {link(p.url, p.title)} "
+                                       f"<small>arXiv:{esc(p.arxiv_id)}, {esc(', '.join(p.authors[:3]))}"
+                                       f"{' et al.' if p.author_count > 3 else ''}</small></li>")
+             for p in papers]
+    dated += [(n.published.date().isoformat(), f"<li><time>{n.published:%Y-%m-%d}</time> {link(n.url, n.title)} "
+                                               f"<small>{esc(n.feed)}</small></li>")
+              for n in news]
+    items = [item for _, item in sorted(dated, key=lambda pair: pair[0], reverse=True)]
+    return html_block('<ul class="tkb-signals">', *items, "</ul>")
+
+
+# ---------------------------------------------------------------- explore, changes, sources, tags
+
+
+def explore_page(ctx: SiteContext) -> str:
+    page = "explore.md"
+    rows = []
+    for trend in ctx.trends.values():
+        mom = ctx.momenta[trend.id]
+        change = "" if mom.change is None else f"{mom.change:.4f}"
+        rows.append(
+            f'<tr data-area="{esc(trend.area)}" data-ring="{esc(trend.ring)}" data-momentum="{esc(mom.label)}" '
+            f'data-tags="{esc(" ".join(trend.tags))}">'
+            f'<td data-sort="{esc(trend.title.lower())}">{trend_link(ctx, page, trend)}</td>'
+            f'<td data-sort="{esc(trend.area)}">{esc(ctx.areas[trend.area].title)}</td>'
+            f'<td data-sort="{list(models.Ring).index(trend.ring)}">{ring_badge(trend.ring)}</td>'
+            f'<td data-sort="{change}">{esc(mom.text)}</td>'
+            f'<td>{esc(", ".join(trend.tags))}</td></tr>'
+        )
+    options = {
+        "area": [(a.id, a.title) for a in ctx.areas.values()],
+        "ring": [(r.value, r.value) for r in models.Ring],
+        "momentum": [(label.value, label.value) for label in Label],
+    }
+    selects = [
+        f'<label>{name.title()} <select name="{name}"><option value="">any</option>'
+        + "".join(f'<option value="{esc(v)}">{esc(t)}</option>' for v, t in values) + "</select></label>"
+        for name, values in options.items()
+    ]
+    tags = sorted({tag for t in ctx.trends.values() for tag in t.tags})
+    tag_boxes = "".join(
+        f'<label class="tkb-tag"><input type="checkbox" name="tag" value="{esc(tag)}"> {esc(tag)}</label>'
+        for tag in tags
+    )
+    return "\n".join([
+        front_matter(title="Explore", description="Every trend in one filterable, sortable table.", hide=["toc"]),
+        "# Explore\n",
+        "Filter by area, ring, momentum and tags (several tags match any of them); click a column to sort. "
+        "The address bar keeps the view, so a copied link opens the same table.\n",
+        html_block('<form class="tkb-filters" data-tkb-explore>', *selects,
+                   f'<details class="tkb-tags"><summary>Tags <span data-tkb-tag-count></span></summary>'
+                   f"{tag_boxes}</details>",
+                   '<button type="reset">Clear</button>', "</form>",
+                   '<p class="tkb-count" aria-live="polite"></p>',
+                   '<table class="tkb-table" data-tkb-sortable><thead><tr>'
+                   '<th data-key="0">Trend</th><th data-key="1">Area</th><th data-key="2">Ring</th>'
+                   '<th data-key="3">Momentum</th><th>Tags</th></tr></thead><tbody>',
+                   *rows, "</tbody></table>"),
+    ])
+
+
+def changes_page(ctx: SiteContext) -> str:
+    page = "changes.md"
+    out = [front_matter(title="What changed", description="Ring moves and new entries, newest first."),
+           "# What changed\n",
+           f"Ring moves and new entries, newest first. Also as an [Atom feed]({ctx.md(page, 'feeds/changes.xml')}).\n"]
+    by_date: dict[str, list[str]] = {}
+    for item in changes(ctx):
+        by_date.setdefault(str(item[0].date), []).append(change_line(ctx, page, *item))
+    for day, lines in by_date.items():
+        out.append(f"## {day}\n")
+        out.append(html_block('<ul class="tkb-changes">', *lines, "</ul>"))
+    return "\n".join(out)
+
+
+def sources_page(ctx: SiteContext) -> str:
+    page = "sources.md"
+    out = [front_matter(title="Sources", description="Each collector source, its last good fetch and failures."),
+           "# Sources\n",
+           "Each collector source with its last successful fetch, the items it added and its last failure.\n"]
+    if not ctx.statuses:
+        out.append('!!! note "No data yet"\n    ' + NO_RUNS + "\n")
+    else:
+        def when(value):
+            return f"{value:%Y-%m-%d %H:%M} UTC" if value else "never"
+
+        rows = [f"<tr><td>{esc(s.source)}</td><td>{esc(s.kind)}</td><td>{when(s.last_attempt)}</td>"
+                f"<td>{when(s.last_success)}</td><td>{s.items_added}</td>"
+                f"<td>{esc(s.last_error) if s.last_error else 'none'}</td></tr>" for s in ctx.statuses]
+        out.append(html_block('<table class="tkb-table"><thead><tr><th>Source</th><th>Kind</th>'
+                              "<th>Last attempt</th><th>Last success</th><th>Items added</th>"
+                              "<th>Last failure</th></tr></thead><tbody>", *rows, "</tbody></table>"))
+    out.append("## Downloads\n")
+    out.append("\n".join(f"- [{name}]({ctx.md(page, path)}): {what}" for name, path, what in [
+        ("trends.json", "api/trends.json", "every trend with its ring, momentum and URL"),
+        ("monthly-counts.csv", "api/monthly-counts.csv", "arXiv papers per month per trend and baseline"),
+        ("changes.xml", "feeds/changes.xml", "Atom feed of ring moves and new entries"),
+        *((f"{a.id}.xml", f"feeds/{a.id}.xml", f"Atom feed of new papers and news in {a.title}")
+          for a in ctx.areas.values()),
+    ]) + "\n")
+    return "\n".join(out)
+
+
+def tags_page() -> str:
+    return front_matter(title="Tags") + "# Tags\n\nEvery tag and the trends that carry it.\n\n<!-- material/tags -->\n"
+
+
+def nav(ctx: SiteContext) -> list:
+    """The site navigation, in MkDocs' nav format."""
+    # Themes print nav titles without escaping them.
+    areas = [{esc(area.title): [{"Overview": area_src(area.id)},
+                                *({esc(t.title): trend_src(t.id)} for t in ctx.trends_in(area.id))]}
+             for area in ctx.areas.values()]
+    return [{"Home": "index.md"}, {"Explore": "explore.md"}, {"Areas": areas},
+            {"What changed": "changes.md"}, {"Sources": "sources.md"}, {"Tags": "tags.md"},
+            {"Contributing": "contributing.md"}]

@@ -1,0 +1,126 @@
+"""Site fixtures: the fixture knowledge base with generated signals and hostile strings, built sites.
+
+The signals are generated here (synthetic counts, papers and news, clearly not
+real data) so the charts and lists have something to show; one trend carries
+script and link tricks in every free-text field, to prove they stay inert.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA, REPO, TODAY
+from trendkb import models, store
+from trendkb.yamlio import write_atomic
+
+HOSTILE_SUMMARY = '<script>alert("summary")</script> Fixture summary'
+HOSTILE_DESCRIPTION = (
+    "Fixture text. <img src=x onerror=alert('img')>\n\n"
+    "[click me](javascript:alert('link')) and [data](data:text/html,<script>alert(1)</script>) "
+    "and [fine](https://example.org/ok)"
+)
+HOSTILE_TITLE = "First <img src=x onerror=alert('title')> trend"
+HOSTILE_PAPER_TITLE = "<script>alert('paper')</script> Synthetic paper"
+FETCHED = dt.datetime(2026, 11, 24, 6, tzinfo=dt.UTC)
+
+
+def months_before(today: dt.date, n: int) -> list[str]:
+    first = today.year * 12 + today.month - 1 - n
+    return [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(first, first + n)]
+
+
+def write_signals(root: Path, today: dt.date = TODAY) -> None:
+    """Synthetic signals: first-trend rising against a flat baseline, second-trend steady."""
+    months = months_before(today, 24)
+    counts = []
+    for i, month in enumerate(months):
+        counts += [
+            models.MonthlyCount(subject="first-trend", month=month, count=5 + 2 * i, fetched=FETCHED),
+            models.MonthlyCount(subject="baseline:alpha", month=month, count=1000, fetched=FETCHED),
+            models.MonthlyCount(subject="second-trend", month=month, count=10, fetched=FETCHED),
+            models.MonthlyCount(subject="baseline:beta", month=month, count=500, fetched=FETCHED),
+        ]
+    signals = root / "trends" / "signals"
+    write_atomic(signals / "counts.yaml", store.record_text(models.CountsFile(counts=counts)))
+    papers = [
+        models.Paper(arxiv_id="2610.00001", version=1, title=HOSTILE_PAPER_TITLE, authors=["A. Synthetic"],
+                     author_count=1, published=dt.date(2026, 10, 3), updated=dt.date(2026, 10, 3),
+                     primary_category="cs.LG", abstract="Synthetic abstract.",
+                     url="https://arxiv.org/abs/2610.00001", trends=["first-trend"]),
+        models.Paper(arxiv_id="2610.00002", version=2, title="Synthetic paper two", authors=["B. Synthetic"],
+                     author_count=5, published=dt.date(2026, 10, 9), updated=dt.date(2026, 10, 20),
+                     primary_category="stat.ML", abstract="Synthetic abstract.",
+                     url="https://arxiv.org/abs/2610.00002", trends=["first-trend", "second-trend"]),
+    ]
+    october = models.PapersFile(month="2026-10", papers=papers)
+    write_atomic(signals / "arxiv" / "2026-10.yaml", store.record_text(october))
+    news = [models.NewsItem(key="synthetic-1", feed="synthetic-feed", title="Synthetic news <b>item</b>",
+                            url="https://example.org/news/1", published=dt.datetime(2026, 11, 2, tzinfo=dt.UTC),
+                            summary="Synthetic.", trends=["second-trend"])]
+    write_atomic(signals / "news" / "2026-11.yaml", store.record_text(models.NewsFile(month="2026-11", items=news)))
+    statuses = [
+        models.SourceStatus(source="arxiv", kind="arxiv", last_attempt=FETCHED, last_success=FETCHED, items_added=2),
+        models.SourceStatus(source="news:synthetic-feed", kind="news", last_attempt=FETCHED,
+                            last_error="HTTP 503 from https://example.org/feed.xml <script>x</script>"),
+    ]
+    write_atomic(signals / "status.yaml", store.record_text(models.StatusFile(sources=statuses)))
+
+
+def make_hostile(root: Path) -> None:
+    path = root / "trends" / "alpha" / "first-trend.yaml"
+    text = path.read_text()
+    text = text.replace("summary: A trend that exists only for tests.", f"summary: '{HOSTILE_SUMMARY}'")
+    text = text.replace("title: First fixture trend", f'title: "{HOSTILE_TITLE}"')
+    text = text.replace("description: |-\n  Test fixture text, not real data.\n\n  It has two paragraphs.",
+                        "description: |-\n" + "\n".join("  " + line if line else "" for line in
+                                                       HOSTILE_DESCRIPTION.splitlines()))
+    path.write_text(text)
+
+
+def site_root(tmp: Path, hostile: bool = True) -> Path:
+    """A repository-shaped folder: fixture trends and signals, the real mkdocs.yml and pages."""
+    root = tmp / "repo"
+    shutil.copytree(DATA / "kb", root)
+    for page in ("index.md", "contributing.md"):
+        shutil.copy(REPO / "content" / page, root / "content" / page)
+    shutil.copytree(REPO / "content" / "assets", root / "content" / "assets")
+    config = (REPO / "mkdocs.yml").read_text().replace(
+        "  - site_hooks/hooks.py", f"  - {REPO / 'site_hooks' / 'hooks.py'}")
+    (root / "mkdocs.yml").write_text(config)
+    write_signals(root)
+    if hostile:
+        make_hostile(root)
+    return root
+
+
+def mkdocs_build(root: Path, out: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(root / "mkdocs.yml"), "-d", str(out)],
+        cwd=root, capture_output=True, text=True, check=False, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory) -> Path:
+    """The fixture knowledge base (with signals and hostile strings) built by MkDocs."""
+    tmp = tmp_path_factory.mktemp("fixture-site")
+    root = site_root(tmp)
+    result = mkdocs_build(root, tmp / "site")
+    assert result.returncode == 0, result.stderr
+    return tmp / "site"
+
+
+@pytest.fixture(scope="session")
+def repo_site(tmp_path_factory) -> Path:
+    """The repository's own knowledge base built by MkDocs."""
+    out = tmp_path_factory.mktemp("repo-site") / "site"
+    result = mkdocs_build(REPO, out)
+    assert result.returncode == 0, result.stderr
+    return out

@@ -1,0 +1,211 @@
+"""The built sites in headless Chromium: charts, instant navigation, search, Explore, palettes.
+
+Debian's chromium (installed by `make test`) is driven through Playwright; no
+browser is ever downloaded. Every page is watched for console errors, dialogs
+(a script from a record would open one) and requests leaving 127.0.0.1.
+Screenshots of the home and a trend page land in test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.conftest import REPO
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Flags for a root container with no outside network.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = REPO / "test-artifacts"
+
+pytestmark = pytest.mark.browser
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(folder: Path) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def fixture_url(fixture_site) -> Iterator[str]:
+    yield from serve(fixture_site)
+
+
+@pytest.fixture(scope="module")
+def repo_url(repo_site) -> Iterator[str]:
+    yield from serve(repo_site)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: run `make test`, which installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Watch:
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    hosts: set[str] = field(default_factory=set)
+
+    def assert_clean(self):
+        assert self.errors == []
+        assert self.dialogs == []
+        assert self.hosts <= {"127.0.0.1"}
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    watch = Watch()
+    tab.on("console", lambda msg: watch.errors.append(msg.text) if msg.type == "error" else None)
+    tab.on("pageerror", lambda exc: watch.errors.append(str(exc)))
+    tab.on("request", lambda request: watch.hosts.add(urlsplit(request.url).hostname))
+
+    def on_dialog(dialog):
+        watch.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    tab.on("dialog", on_dialog)
+    tab.watch = watch
+    yield tab
+    context.close()
+
+
+def drawn_chart(page, selector: str = ".tkb-chart"):
+    """The first chart once plotly has drawn it, with at least one data trace in its SVG."""
+    chart = page.locator(f"{selector}[data-drawn]").first
+    chart.wait_for(timeout=15_000)
+    assert chart.locator("svg.main-svg g.trace").count() >= 1
+    return chart
+
+
+def test_chart_draws_on_direct_load_and_after_instant_navigation(page, fixture_url):
+    page.goto(fixture_url + "trends/second-trend/")
+    drawn_chart(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "trend-page.png"), full_page=True)
+
+    page.goto(fixture_url)
+    drawn_chart(page)  # the radar
+    page.screenshot(path=str(ARTIFACTS / "home-page.png"), full_page=True)
+    page.locator("article a[href$='/trends/second-trend/']").first.click()
+    page.wait_for_url("**/trends/second-trend/")
+    # Material swapped the page in place: the chart must still be drawn, by the document$ subscriber.
+    assert page.evaluate("performance.getEntriesByType('navigation').length") == 1
+    chart = drawn_chart(page)
+    assert "second-trend" in chart.get_attribute("data-chart")
+    page.watch.assert_clean()
+
+
+def test_hostile_records_run_no_script(page, fixture_url):
+    for path in ("", "trends/first-trend/", "areas/alpha/", "explore/", "changes/", "sources/", "tags/"):
+        page.goto(fixture_url + path)
+        page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.querySelectorAll('article img').length") == 0
+    page.goto(fixture_url + "trends/first-trend/")
+    assert "<script>alert(\"summary\")</script> Fixture summary" in page.locator(".tkb-lead").inner_text()
+    page.watch.assert_clean()
+
+
+def test_plotly_loads_only_on_pages_with_charts(page, fixture_url):
+    scripts: list[str] = []
+    page.on("request", lambda request: scripts.append(request.url) if "plotly" in request.url else None)
+    page.goto(fixture_url + "changes/")
+    page.wait_for_load_state("networkidle")
+    assert scripts == []
+    page.goto(fixture_url + "trends/first-trend/")
+    drawn_chart(page)
+    assert len(scripts) == 1
+
+
+def test_dark_palette_redraws_charts(page, fixture_url):
+    page.goto(fixture_url + "trends/second-trend/")
+    chart = drawn_chart(page)
+
+    def tick_colour():
+        return chart.locator("g.xtick text").first.evaluate("node => getComputedStyle(node).fill")
+
+    light = tick_colour()
+    page.locator("label[for='__palette_1']").first.click()
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    page.wait_for_function(
+        "([light]) => getComputedStyle(document.querySelector('.tkb-chart g.xtick text')).fill !== light",
+        arg=[light],
+    )
+    assert tick_colour() != light
+    page.watch.assert_clean()
+
+
+def test_explore_filters_sort_and_round_trip_through_the_url(page, repo_url):
+    page.goto(repo_url + "explore/")
+    rows = page.locator("table[data-tkb-sortable] tbody tr")
+    total = rows.count()
+    assert total >= 18
+
+    page.select_option("select[name=area]", "automl")
+    visible = page.locator("table[data-tkb-sortable] tbody tr:not([hidden])")
+    assert visible.count() == 4
+    assert parse_qs(urlsplit(page.url).query) == {"area": ["automl"]}
+
+    page.select_option("select[name=area]", "")
+    page.locator("details.tkb-tags summary").click()
+    page.check("input[name=tag][value=privacy]")
+    page.check("input[name=tag][value=gdpr]")
+    with_either = visible.count()
+    areas = set(visible.evaluate_all("rows => rows.map(r => r.dataset.tags)"))
+    assert all("privacy" in tags.split() or "gdpr" in tags.split() for tags in areas)
+    page.locator("th[data-key='0']").click()
+    page.locator("th[data-key='0']").click()
+    query = parse_qs(urlsplit(page.url).query)
+    assert sorted(query.pop("tag")) == ["gdpr", "privacy"]
+    assert query == {"sort": ["0"], "dir": ["desc"]}
+    titles = visible.evaluate_all("rows => rows.map(r => r.cells[0].dataset.sort)")
+    assert titles == sorted(titles, reverse=True)
+
+    copied = page.url
+    page.goto(repo_url)
+    page.goto(copied)
+    assert page.locator("input[name=tag][value=gdpr]").is_checked()
+    assert visible.count() == with_either < total
+    assert visible.evaluate_all("rows => rows.map(r => r.cells[0].dataset.sort)") == titles
+    page.watch.assert_clean()
+
+
+def test_search_finds_the_trend_a_manager_means(page, repo_url):
+    page.goto(repo_url)
+    page.wait_for_load_state("networkidle")  # the search worker has its index
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("federated learning healthcare")
+    # Results update per key stroke; wait for the ones of the whole query (it is in the link).
+    page.wait_for_function(
+        "() => (document.querySelector('.md-search-result__item a') || {}).href?.includes('healthcare')")
+    first = page.locator(".md-search-result__item a").first
+    assert urlsplit(first.get_attribute("href")).path.endswith("/trends/federated-learning-privacy/")
+    page.watch.assert_clean()

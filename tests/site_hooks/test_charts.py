@@ -1,0 +1,55 @@
+"""Chart specs (site_hooks/charts.py): the right series, and no chart without data."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from site_hooks import charts
+
+
+def frame(papers, baseline=None):
+    months = [f"2026-{m:02d}" for m in range(1, len(papers) + 1)]
+    data = pd.DataFrame({"month": months, "papers": papers})
+    data["baseline"] = baseline if baseline is not None else float("nan")
+    data["share"] = data["papers"] / data["baseline"]
+    return data
+
+
+def test_trend_chart_has_papers_bars_and_share_line():
+    spec = charts.trend_chart(frame([1, 2, 4], [100, 100, 200]), "T")
+    bars, share = spec["data"]
+    assert (bars["type"], list(bars["y"])) == ("bar", [1, 2, 4])
+    assert share["yaxis"] == "y2" and [round(v, 2) for v in share["y"]] == [1.0, 2.0, 2.0]
+    assert spec["layout"]["title"]["text"] == "T"
+
+
+def test_trend_chart_without_baseline_has_no_share_line():
+    spec = charts.trend_chart(frame([1, 2, 4]), "T")
+    assert [trace["type"] for trace in spec["data"]] == ["bar"]
+
+
+def test_no_data_means_no_chart():
+    assert charts.trend_chart(frame([]), "T") is None
+    assert charts.trend_chart(frame([0, 0]), "T") is None
+    assert charts.sparkline(frame([0, 0])) is None
+    assert charts.area_chart({"a": frame([0]), "b": frame([])}) is None
+    assert charts.radar(pd.DataFrame(columns=["title", "area", "ring", "url"]), ["A"]) is None
+
+
+def test_area_chart_has_one_line_per_trend_with_data():
+    spec = charts.area_chart({"a": frame([1, 2]), "b": frame([0, 0]), "c": frame([3, 1])})
+    assert [trace["name"] for trace in spec["data"]] == ["a", "c"]
+
+
+def test_radar_places_each_trend_in_its_ring_column_and_area_band_with_its_url():
+    points = pd.DataFrame([
+        ("One", "Area A", "adopt", "trends/one/"),
+        ("Two", "Area A", "adopt", "trends/two/"),
+        ("Three", "Area B", "hold", "trends/three/"),
+    ], columns=["title", "area", "ring", "url"])
+    spec = charts.radar(points, ["Area A", "Area B"])
+    (trace,) = spec["data"]
+    assert list(trace["x"]) == [0, 0, 3]
+    assert list(trace["y"]) == [0.5, 1.5, 2.5]  # Area A needs two slots, Area B starts below them
+    assert list(trace["customdata"]) == ["trends/one/", "trends/two/", "trends/three/"]
+    assert spec["layout"]["yaxis"]["ticktext"] == ["Area A", "Area B"]

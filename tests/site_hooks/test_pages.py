@@ -1,0 +1,123 @@
+"""Page builders (site_hooks/pages.py, context.py, reference.py), without MkDocs."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from site_hooks import pages
+from site_hooks.build import build_site
+from site_hooks.context import Settings, SiteContext
+from site_hooks.reference import schema_reference
+from tests.conftest import TODAY
+from tests.site_hooks.activity import active_content
+from tests.site_hooks.conftest import HOSTILE_PAPER_TITLE, HOSTILE_SUMMARY, HOSTILE_TITLE, site_root
+from trendkb import models, store
+
+SETTINGS = Settings(repo_url="https://github.com/example/trendkb", branch="main")
+
+
+@pytest.fixture
+def ctx(tmp_path) -> SiteContext:
+    return SiteContext(store.load(site_root(tmp_path)), TODAY, SETTINGS)
+
+
+@pytest.fixture
+def bare_ctx(kb_root) -> SiteContext:
+    """The fixture knowledge base with no signals collected."""
+    return SiteContext(store.load(kb_root), TODAY, SETTINGS)
+
+
+def sections(markdown: str) -> list[str]:
+    return re.findall(r"^## (.+)$", markdown, flags=re.M)
+
+
+def test_trend_page_has_every_section_and_link(ctx):
+    trend = ctx.trends["first-trend"]
+    page = pages.trend_page(ctx, trend, {"trend-first-trend"})
+    assert sections(page) == ["What it is", "Why it matters", "Ring history", "Momentum", "Use cases",
+                              "Runnable examples", "Latest papers and news", "References", "Related trends",
+                              "About this entry"]
+    assert 'data-chart="../../charts/trend-first-trend.json"' in page
+    assert '<a href="../../areas/alpha/">Fixture area alpha</a>' in page
+    assert '<a href="../second-trend/">Second fixture trend</a>' in page
+    assert ("https://colab.research.google.com/github/example/trendkb/blob/main/content/examples/demo.ipynb"
+            in page)
+    assert '<a href="../../examples/demo.ipynb" download>Download notebook</a>' in page
+    assert "jupyter execute content/examples/demo.ipynb" in page
+    assert "https://github.com/example/trendkb/edit/main/trends/alpha/first-trend.yaml" in page
+    assert page.index("2024-01-10") < page.index("2025-03-01")  # ring history oldest first
+    assert "momentum: <strong>rising (" in page
+    assert 'tags: ["fixture"]' in page and 'search: {"boost": 3}' in page
+
+
+def test_hostile_strings_are_inert_on_the_trend_page(ctx):
+    page = pages.trend_page(ctx, ctx.trends["first-trend"], set())
+    assert active_content(page) == []
+    assert pages.esc(HOSTILE_SUMMARY) in page
+    assert pages.esc(HOSTILE_PAPER_TITLE) in page
+    assert f'title: "{pages.esc(HOSTILE_TITLE)}"' in page
+
+
+def test_pages_without_signals_say_so_and_draw_no_chart(bare_ctx):
+    site = build_site(bare_ctx.kb, TODAY, SETTINGS)
+    assert [name for name in site.files if name.startswith("charts/")] == ["charts/radar.json"]
+    trend_page = site.pages["trends/first-trend.md"]
+    assert "data-chart" not in trend_page
+    assert trend_page.count("No arXiv papers or news items have been collected yet") == 2
+    assert "No collector has run yet" in site.pages["sources.md"]
+    assert "What is rising" in site.markers["<!-- trendkb:home -->"]
+
+
+def test_home_ranks_rising_trends_and_shows_freshness(ctx):
+    home = pages.home_sections(ctx, {"radar", "spark-first-trend"})
+    rising = home[home.index("## What is rising"):home.index("## The radar")]
+    assert rising.index("first-trend") < rising.index("second-trend")
+    assert 'data-chart="charts/spark-first-trend.json"' in rising
+    assert "Last successful collection: **2026-11-24 06:00 UTC**" in home
+    assert "1 source(s) failed on their last run" in home
+
+
+def test_explore_rows_carry_filter_attributes(ctx):
+    page = pages.explore_page(ctx)
+    assert '<tr data-area="alpha" data-ring="trial" data-momentum="rising" data-tags="fixture">' in page
+    assert '<option value="beta">Fixture area beta</option>' in page
+    assert '<input type="checkbox" name="tag" value="fixture">' in page
+
+
+def test_changes_are_newest_first_with_moves_and_new_entries(ctx):
+    page = pages.changes_page(ctx)
+    assert sections(page) == ["2025-06-01", "2025-03-01", "2024-01-10"]
+    assert "moved from" in page.split("## 2025-03-01")[1].split("##")[0]
+    assert "added in" in page.split("## 2024-01-10")[1]
+
+
+def test_sources_page_lists_status_and_escapes_errors(ctx):
+    page = pages.sources_page(ctx)
+    assert "<td>news:synthetic-feed</td>" in page
+    assert "HTTP 503 from https://example.org/feed.xml &lt;script&gt;x&lt;/script&gt;" in page
+    assert "[trends.json](api/trends.json)" in page
+
+
+def test_nav_lists_every_area_and_trend(ctx):
+    nav = pages.nav(ctx)
+    areas = next(item["Areas"] for item in nav if "Areas" in item)
+    assert [next(iter(a)) for a in areas] == ["Fixture area alpha", "Fixture area beta"]
+    assert {"Overview": "areas/alpha.md"} in areas[0]["Fixture area alpha"]
+
+
+def test_schema_reference_documents_every_field():
+    reference = schema_reference()
+    for model in (models.Trend, models.UseCase, models.RingChange, models.Evidence, models.Reference,
+                  models.Example, models.Area):
+        for name in model.model_fields:
+            assert f"<code>{name}</code>" in reference, f"{model.__name__}.{name} is undocumented"
+    assert "<td><code>ring</code></td><td>adopt | trial | assess | hold</td><td>yes</td>" in reference
+
+
+def test_relative_links_work_with_and_without_directory_urls(ctx):
+    assert ctx.rel("trends/a.md", "areas/b.md") == "../../areas/b/"
+    assert ctx.rel("index.md", "charts/x.json") == "charts/x.json"
+    flat = SiteContext(ctx.kb, TODAY, Settings(directory_urls=False))
+    assert flat.rel("trends/a.md", "areas/b.md") == "../areas/b.html"
