@@ -9,7 +9,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Silence the end-of-life banner Material prints on every build (the move is planned).
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test lint validate schema chromium clean
+.PHONY: site serve test lint validate schema chromium clean refresh
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,8 +45,25 @@ test: $(VENV)/.installed-test chromium lint
 	$(BIN)/trendkb schema --check
 	$(BIN)/python -m pytest
 
+# Collect new signals, then validate and build the site. `collect` exits 1 when some
+# sources failed: what the others fetched is stored, so it is still validated and built,
+# and refresh then fails at the end. A usage or config error (2) stops at once.
+# Extra collect options: make refresh COLLECT_ARGS="--backfill-months 24"
+refresh: $(VENV)/.installed
+	@$(BIN)/trendkb collect all $(COLLECT_ARGS); code=$$?; \
+	if [ $$code -gt 1 ]; then exit $$code; fi; \
+	$(MAKE) --no-print-directory site || exit $$?; \
+	if [ $$code -ne 0 ]; then echo "make refresh: some sources failed (see the summary above); the rest was stored and built" >&2; fi; \
+	exit $$code
+
 schema: $(VENV)/.installed
 	$(BIN)/trendkb schema
+
+# Execute one notebook of content/examples/ with the venv's Python: make example NAME=federated-averaging
+.PHONY: example
+example: $(VENV)/.installed-test
+	@test -n "$(NAME)" || { echo "usage: make example NAME=<notebook in content/examples/, without .ipynb>" >&2; exit 2; }
+	$(BIN)/python -m trendkb.notebooks $(NAME)
 
 clean:
 	rm -rf site .pytest_cache .ruff_cache

@@ -1,4 +1,4 @@
-"""The `trendkb` command line: validate, new, schema, fmt.
+"""The `trendkb` command line: validate, new, schema, fmt, collect.
 
 Each command is a small function from parsed arguments to an exit code:
 0 success, 1 invalid records, 2 usage or configuration errors. Problems go to
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -140,6 +141,34 @@ def cmd_fmt(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
     return INVALID if (stale and args.check) else OK
 
 
+def cmd_collect(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
+    # Imported here: trendkb must not depend on the network code, and only this command needs it.
+    from collectors import run as collect_run
+
+    root = _root(args)
+    since = None
+    if args.since:
+        try:
+            since = dt.date.fromisoformat(args.since)
+        except ValueError:
+            raise UsageError(f"--since {args.since!r} is not a date; write it as YYYY-MM-DD") from None
+        if since > today():
+            raise UsageError(f"--since {since} is in the future (today is {today()})")
+    if not 0 <= args.backfill_months <= 240:
+        raise UsageError("--backfill-months takes a number of months from 0 to 240")
+    arxiv_url = args.arxiv_url or os.environ.get("TRENDKB_ARXIV_URL") or collect_run.DEFAULT_ARXIV_URL
+    if not arxiv_url.startswith(("http://", "https://")):
+        raise UsageError(f"the arXiv API URL {arxiv_url!r} does not start with http:// or https://")
+    options = collect_run.Options(
+        trend=args.trend, since=since, backfill_months=args.backfill_months, arxiv_url=arxiv_url,
+        feeds_path=Path(args.feeds) if args.feeds else None, dry_run=args.dry_run, debug=args.debug,
+    )
+    try:
+        return collect_run.collect(root, args.source, options, collect_run.system_environment()).exit_code
+    except collect_run.ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="trendkb", description="Keep the machine-learning trends knowledge base in shape."
@@ -167,6 +196,25 @@ def build_parser() -> argparse.ArgumentParser:
     fmt_cmd.add_argument("--check", action="store_true", help="only list files that would change")
     fmt_cmd.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: all trends)")
     fmt_cmd.set_defaults(run=cmd_fmt)
+
+    collect_cmd = commands.add_parser(
+        "collect", help="fetch arXiv papers and counts and news items into trends/signals/; "
+                        "exit 1 if a source failed (the rest is stored)")
+    collect_cmd.add_argument("source", nargs="?", default="all", choices=("arxiv", "news", "all"),
+                             help="which source to collect (default: all)")
+    collect_cmd.add_argument("--trend", metavar="ID", help="only this trend (and its area's arXiv baseline)")
+    collect_cmd.add_argument("--since", metavar="DATE",
+                             help="papers updated and news published on or after DATE (YYYY-MM-DD), "
+                                  "instead of from where the last run stopped")
+    collect_cmd.add_argument("--backfill-months", metavar="N", type=int, default=0,
+                             help="also count arXiv papers for the N months before this one; "
+                                  "resumable, finished months are not asked again")
+    collect_cmd.add_argument("--dry-run", action="store_true", help="fetch and report, but write nothing")
+    collect_cmd.add_argument("--arxiv-url", metavar="URL",
+                             help="arXiv API endpoint (default: $TRENDKB_ARXIV_URL, "
+                                  "else https://export.arxiv.org/api/query)")
+    collect_cmd.add_argument("--feeds", metavar="FILE", help="feed list to read (default: trends/feeds.yaml)")
+    collect_cmd.set_defaults(run=cmd_collect)
     return parser
 
 

@@ -2,7 +2,9 @@
 
 People write `Area` (in `trends/areas.yaml`) and `Trend` (one file per trend
 under `trends/<area>/`). The collectors write the signal records under
-`trends/signals/`: `Paper`, `NewsItem`, `MonthlyCount` and `SourceStatus`.
+`trends/signals/`: `Paper`, `NewsItem`, `MonthlyCount` and `SourceStatus`, plus
+their own bookkeeping (`CollectorState`). `FeedsFile` (`trends/feeds.yaml`) lists
+the news feeds they read.
 
 Each field carries a description: it is the documentation a researcher sees in
 their editor (through `trends/schema.json`) and on the site's schema reference,
@@ -13,6 +15,7 @@ related trends exist, ...) live in `trendkb.validate`, not here.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -33,6 +36,9 @@ ARXIV_ID_PATTERN = r"^(\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{2})?/\d{7})$"
 NOTEBOOK_PATTERN = r"^[a-z0-9][a-z0-9_\-]*\.ipynb$"
 
 
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
 def _check_http_url(value: str) -> str:
     # Anything else (javascript:, data:, file:, relative paths) could run code
     # or leak local paths once it becomes a link on the site.
@@ -44,12 +50,23 @@ def _check_http_url(value: str) -> str:
     return value
 
 
+def _check_contact(value: str) -> str:
+    # Sent in every User-Agent: site owners need a way to reach us, nothing else.
+    if re.match(EMAIL_PATTERN, value):
+        return value
+    try:
+        return _check_http_url(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is neither an e-mail address nor an http(s) URL") from None
+
+
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 HttpUrl = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_check_http_url)]
 Month = Annotated[str, StringConstraints(pattern=MONTH_PATTERN)]
 ArxivId = Annotated[str, StringConstraints(pattern=ARXIV_ID_PATTERN)]
+Contact = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_check_contact)]
 
 
 class Record(BaseModel):
@@ -259,7 +276,8 @@ class SourceStatus(Record):
     kind: Literal["arxiv", "news"]
     last_attempt: dt.datetime | None = None
     last_success: dt.datetime | None = None
-    items_added: int = Field(default=0, ge=0, description="Items added by the last successful run.")
+    items_added: int = Field(default=0, ge=0, description="Items added on the day of the last success "
+                                                          "(by every successful run that day, UTC).")
     last_error: str | None = Field(default=None, description="Message of the last failure, if the last run failed.")
 
 
@@ -267,3 +285,59 @@ class StatusFile(Record):
     """trends/signals/status.yaml: one status per collector source."""
 
     sources: list[SourceStatus] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------- collector config and state
+
+
+class Feed(Record):
+    """A news or research feed that the news collector reads."""
+
+    id: Slug = Field(description="Short slug naming the feed; news items and the Sources page refer to it.")
+    title: ShortText = Field(description="Name of the publication, as shown on the site.")
+    url: HttpUrl = Field(description="Address of the RSS or Atom feed itself.")
+    homepage: HttpUrl = Field(description="The publication's own page, for readers.")
+
+
+class FeedsFile(Record):
+    """trends/feeds.yaml: how the collectors introduce themselves, and the feeds they read."""
+
+    contact: Contact = (
+        Field(description="E-mail address or http(s) URL where arXiv and feed hosts can reach the maintainers; "
+                          "sent in the User-Agent of every request (TRENDKB_CONTACT overrides it).")
+    )
+    feeds: list[Feed] = Field(min_length=1, description="Every feed, in display order.")
+
+
+class Watermark(Record):
+    """Where the arXiv collector stopped for one trend."""
+
+    trend: Slug = Field(description="Trend id.")
+    query: str = Field(description="The arXiv query the watermark belongs to; a changed query starts afresh.")
+    newest: dt.datetime = Field(description="Last-updated time of the newest paper seen; the next run pages back "
+                                            "to here and no further.")
+
+
+class FeedCache(Record):
+    """What a feed's server said last time, so an unchanged feed costs one 304 answer."""
+
+    feed: Slug = Field(description="Feed id in trends/feeds.yaml.")
+    url: HttpUrl = Field(description="Feed address the validators belong to; a changed address starts afresh.")
+    etag: str | None = Field(default=None, description="ETag of the last answer, sent back as If-None-Match.")
+    last_modified: str | None = Field(default=None, description="Last-Modified of the last answer, sent back "
+                                                                "as If-Modified-Since.")
+
+
+class CountQuery(Record):
+    """The query the stored monthly counts of one subject were made with."""
+
+    subject: str = Field(description="Trend id, or 'baseline:<area id>'.")
+    query: str = Field(description="arXiv query without the month restriction.")
+
+
+class CollectorState(Record):
+    """trends/signals/state.yaml: the collectors' bookkeeping (not signals), so a run resumes where the last stopped."""
+
+    watermarks: list[Watermark] = Field(default_factory=list, description="One per trend with collected papers.")
+    feeds: list[FeedCache] = Field(default_factory=list, description="Conditional-GET validators per feed.")
+    count_queries: list[CountQuery] = Field(default_factory=list, description="Query behind each subject's counts.")

@@ -3,9 +3,11 @@
 Layout, relative to the repository root:
 
     trends/areas.yaml              the areas (people)
+    trends/feeds.yaml              the news feeds the collectors read (people)
     trends/<area>/<trend>.yaml     one trend per file (people)
     trends/signals/arxiv/YYYY-MM.yaml, signals/news/YYYY-MM.yaml,
     trends/signals/counts.yaml, signals/status.yaml   (collectors)
+    trends/signals/state.yaml      the collectors' bookkeeping: watermarks, ETags
 
 `load` never raises on bad content: every file that cannot be read or does not
 fit its model becomes a located `Problem`, and the rest still loads, so one run
@@ -27,6 +29,7 @@ from trendkb.yamlio import Document, Loc, YamlProblem, dump_yaml, format_loc, re
 
 TRENDS_DIR = "trends"
 AREAS_FILE = "areas.yaml"
+FEEDS_FILE = "feeds.yaml"
 SIGNALS_DIR = "signals"
 SCHEMA_FILE = "schema.json"
 EXAMPLES_DIR = Path("content") / "examples"
@@ -51,6 +54,9 @@ class KnowledgeBase:
     root: Path
     areas: list[models.Area] = field(default_factory=list)
     areas_doc: Document | None = None
+    # trends/feeds.yaml is optional: only the news collector needs it.
+    feeds: models.FeedsFile | None = None
+    feeds_doc: Document | None = None
     trend_files: list[Loaded] = field(default_factory=list)
     # Every trend file found, loadable or not: a broken file still owns its id.
     trend_paths: list[Path] = field(default_factory=list)
@@ -204,7 +210,13 @@ _SIGNAL_MODELS: list[tuple[str, type[BaseModel]]] = [
     ("news/*.yaml", models.NewsFile),
     ("counts.yaml", models.CountsFile),
     ("status.yaml", models.StatusFile),
+    ("state.yaml", models.CollectorState),
 ]
+
+
+def load_feeds(path: Path, root: Path) -> tuple[Loaded | None, list[Problem]]:
+    """Read a feed list (trends/feeds.yaml, or another file given to the collectors)."""
+    return _read(Path(path), root, models.FeedsFile)
 
 
 def load(root: Path) -> KnowledgeBase:
@@ -222,6 +234,13 @@ def load(root: Path) -> KnowledgeBase:
         kb.problems += problems
         if loaded:
             kb.areas, kb.areas_doc = loaded.record.areas, loaded.doc
+
+    feeds_path = trends_dir / FEEDS_FILE
+    if feeds_path.is_file():
+        loaded, problems = load_feeds(feeds_path, root)
+        kb.problems += problems
+        if loaded:
+            kb.feeds, kb.feeds_doc = loaded.record, loaded.doc
 
     for file in sorted(trends_dir.glob("*/*.yaml")):
         if file.parent.name == SIGNALS_DIR:

@@ -35,6 +35,23 @@ def _check_areas(kb: KnowledgeBase) -> list[Problem]:
     return problems
 
 
+def _check_feeds(kb: KnowledgeBase) -> list[Problem]:
+    if kb.feeds is None or kb.feeds_doc is None:
+        return []
+    entry = Loaded(kb.feeds, kb.feeds_doc)
+    problems = []
+    first: dict[str, int] = {}
+    for index, feed in enumerate(kb.feeds.feeds):
+        for name, value in (("id", feed.id), ("url", feed.url)):
+            key = f"{name}:{value}"
+            if key in first:
+                problems.append(_at(entry, ("feeds", index, name),
+                                    f"'{value}' is already used by feeds[{first[key]}]; list each feed once"))
+            else:
+                first[key] = index
+    return problems
+
+
 def _check_trend(entry: Loaded, kb: KnowledgeBase, ids: set[str], today: dt.date) -> list[Problem]:
     trend: models.Trend = entry.record
     path = Path(entry.doc.path)
@@ -101,7 +118,7 @@ def _check_signal_links(kb: KnowledgeBase, ids: set[str]) -> list[Problem]:
 
 def check(kb: KnowledgeBase, today: dt.date) -> list[Problem]:
     """Every cross-record problem in the knowledge base, sorted by file and line."""
-    problems = _check_areas(kb)
+    problems = _check_areas(kb) + _check_feeds(kb)
     ids = {trend.id for trend in kb.trends} | {path.stem for path in kb.trend_paths}
     first_file: dict[str, str] = {}
     for entry in kb.trend_files:

@@ -1,0 +1,259 @@
+"""The polite HTTP session every collector request goes through.
+
+One session per run, shared by all collectors, so that its memory of when it
+last asked each host holds for the whole run. It:
+
+- sends a User-Agent naming the project and a contact (from trends/feeds.yaml),
+- puts a connect timeout, a read timeout and an overall deadline on every request,
+- reads at most `max_bytes` of any answer (decompressed), so a runaway body cannot fill memory,
+- waits at least `min_interval` seconds between two requests to the same host
+  (arXiv's terms ask for one request every three seconds; feed hosts get the same courtesy),
+- backs off on 429, 502, 503, 504, timeouts and broken connections: it honours
+  Retry-After when the server sends it and doubles its own wait when not, and
+  gives up after `tries` attempts with a message saying what to do next.
+
+The clock and the sleeper are parameters: tests check the spacing with a fake
+clock instead of waiting for real.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import requests
+
+from trendkb import __version__
+
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+
+
+class FetchError(Exception):
+    """A request that failed for good; the message reads 'what went wrong (url)'."""
+
+    def __init__(self, what: str, url: str):
+        super().__init__(f"{what} ({url})")
+        self.what = what
+        self.url = url
+
+
+class RetryLater(Exception):
+    """Raised by a response check: the answer looks like overload, so back off and ask again."""
+
+
+class BadAnswer(Exception):
+    """Raised by a response check: the answer cannot be used, and asking again will not help."""
+
+
+@dataclass(frozen=True)
+class Response:
+    """A complete answer. `status_code` and `content` match what requests offers, so the
+    `arxiv` package can use it in place of a `requests.Response`."""
+
+    url: str
+    status_code: int
+    headers: Mapping[str, str]
+    content: bytes
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One request as the session saw it: when (by its clock) and where."""
+
+    at: float
+    url: str
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    """Limits of the polite session; the defaults are for the real services."""
+
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    deadline: float = 120.0  # for the whole answer, since a read timeout only bounds each gap
+    max_bytes: int = 20_000_000  # a 2000-result arXiv page is about 5 MB
+    min_interval: float = 3.0  # arXiv: "no more than one request every three seconds"
+    tries: int = 4
+    backoff: float = 10.0  # first wait when the server gives no Retry-After; doubled each time
+    max_wait: float = 300.0  # a server asking for longer than this is given up on for this run
+
+
+def user_agent(contact: str) -> str:
+    """'trendkb/0.1.0 (+https://...)' or '(+mailto:...)': who we are and how to reach us."""
+    reach = contact if contact.startswith(("http://", "https://")) else f"mailto:{contact}"
+    return f"trendkb/{__version__} (+{reach})"
+
+
+def retry_after(value: str | None, now: dt.datetime) -> float | None:
+    """Seconds a Retry-After header asks for (delta-seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc.lower()
+
+
+class _Transient(Exception):
+    """One attempt failed in a way that may pass: wait (`wait` seconds if the server said) and retry."""
+
+    def __init__(self, reason: str, wait: float | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.wait = wait
+
+
+@dataclass
+class PoliteSession:
+    """GET with pacing, timeouts, a size cap and backoff. See the module docstring."""
+
+    agent: str
+    settings: HttpSettings = field(default_factory=HttpSettings)
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+    sent: list[Sent] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._http = requests.Session()
+        self._http.max_redirects = 5
+        self._http.headers["User-Agent"] = self.agent
+        # Per host: the earliest time (by self.clock) the next request may go out.
+        self._not_before: dict[str, float] = {}
+
+    def close(self) -> None:
+        self._http.close()
+
+    def get(
+        self,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        ok: tuple[int, ...] = (200,),
+        check: Callable[[Response], None] | None = None,
+        max_bytes: int | None = None,
+    ) -> Response:
+        """The answer to GET url, once its status is in `ok` and `check` (if any) accepts it.
+
+        Raises FetchError when the request fails for good: a status outside `ok`
+        that is not worth retrying, an answer `check` rejects with BadAnswer, a
+        body over the size cap, or still failing after `settings.tries` attempts.
+        """
+        limits = self.settings
+        host = _host(url)
+        for attempt in range(1, limits.tries + 1):
+            self._wait_turn(host)
+            try:
+                return self._attempt(url, headers or {}, ok, check, max_bytes or limits.max_bytes)
+            except _Transient as failure:
+                if attempt == limits.tries:
+                    raise FetchError(f"{failure.reason}; gave up after {limits.tries} tries, "
+                                     "the server seems overloaded or unreachable: try again later", url) from None
+                wait = failure.wait
+                if wait is None:
+                    wait = limits.backoff * 2 ** (attempt - 1)
+                elif wait > limits.max_wait:
+                    raise FetchError(f"{failure.reason}; the server asks us to wait {wait:.0f} s, more than the "
+                                     f"{limits.max_wait:.0f} s this run allows: try again later", url) from None
+                self._not_before[host] = max(self._not_before.get(host, 0.0), self.clock() + wait)
+            finally:
+                self._not_before[host] = max(self._not_before.get(host, 0.0), self.clock() + limits.min_interval)
+        raise AssertionError("unreachable: the loop returns or raises")
+
+    def _wait_turn(self, host: str) -> None:
+        delay = self._not_before.get(host, 0.0) - self.clock()
+        if delay > 0:
+            self.sleep(delay)
+
+    def _attempt(self, url: str, headers: Mapping[str, str], ok: tuple[int, ...],
+                 check: Callable[[Response], None] | None, max_bytes: int) -> Response:
+        limits = self.settings
+        self.sent.append(Sent(self.clock(), url))
+        try:
+            answer = self._http.get(url, headers=dict(headers), stream=True, allow_redirects=True,
+                                    timeout=(limits.connect_timeout, limits.read_timeout))
+        except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+                requests.exceptions.InvalidSchema) as exc:
+            raise FetchError(f"not a usable URL: {exc}", url) from None
+        except requests.exceptions.Timeout:
+            raise _Transient(f"no answer within {limits.connect_timeout:.0f}+{limits.read_timeout:.0f} s") from None
+        except requests.exceptions.RequestException as exc:
+            raise _Transient(f"connection failed: {_reason(exc)}") from None
+        try:
+            status = answer.status_code
+            if status in RETRY_STATUSES:
+                raise _Transient(f"HTTP {status}", retry_after(answer.headers.get("Retry-After"), self.now()))
+            if status not in ok:
+                raise FetchError(f"HTTP {status}{_hint(status)}", url)
+            body = self._read(answer, url, max_bytes)
+        finally:
+            answer.close()
+        response = Response(url=answer.url or url, status_code=status, headers=answer.headers, content=body)
+        if check is not None:
+            try:
+                check(response)
+            except RetryLater as exc:
+                raise _Transient(str(exc)) from None
+            except BadAnswer as exc:
+                raise FetchError(str(exc), url) from None
+        return response
+
+    def _read(self, answer: requests.Response, url: str, max_bytes: int) -> bytes:
+        limits = self.settings
+        declared = answer.headers.get("Content-Length", "")
+        # The declared length is of the compressed body; the decompressed one is capped below.
+        if declared.isdigit() and int(declared) > max_bytes and not answer.headers.get("Content-Encoding"):
+            raise FetchError(f"the answer is {int(declared):,} bytes, over the {max_bytes:,}-byte cap", url)
+        deadline = time.monotonic() + limits.deadline
+        chunks, size = [], 0
+        try:
+            for chunk in answer.iter_content(chunk_size=65536):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise FetchError(f"the answer is over the {max_bytes:,}-byte cap", url)
+                chunks.append(chunk)
+                # Real time on purpose: a server trickling bytes must not hold the run forever.
+                if time.monotonic() > deadline:
+                    raise _Transient(f"the answer took longer than {limits.deadline:.0f} s")
+        except requests.exceptions.Timeout:
+            raise _Transient(f"the answer stalled for over {limits.read_timeout:.0f} s") from None
+        except requests.exceptions.RequestException as exc:
+            raise _Transient(f"connection broke while reading: {_reason(exc)}") from None
+        return b"".join(chunks)
+
+
+def _reason(exc: Exception) -> str:
+    # requests nests the cause several levels deep; the innermost one is the readable one.
+    inner: BaseException = exc
+    while True:
+        nested = inner.args[0] if inner.args and isinstance(inner.args[0], BaseException) else None
+        nested = nested or getattr(inner, "reason", None) or inner.__cause__ or inner.__context__
+        if not isinstance(nested, BaseException) or nested is inner:
+            break
+        inner = nested
+    text = str(inner) or inner.__class__.__name__
+    return text if len(text) < 160 else text[:157] + "..."
+
+
+def _hint(status: int) -> str:
+    if status == 404:
+        return " (not found: check the URL)"
+    if status in (401, 403):
+        return " (refused: the server does not let us read this)"
+    if status == 304:
+        return " (not modified, though we did not ask for that)"
+    return ""

@@ -1,0 +1,267 @@
+"""One `trendkb collect` run: lock, load, run every job, save, record status, report.
+
+The order of things, and why:
+1. Take the lock, then load the knowledge base (so we read what the last run wrote).
+2. Refuse to start (ConfigError, exit 2) before any request when the setup is
+   wrong: stored signal files that do not validate (we would write over them),
+   an unknown --trend, no feed list, no contact for the User-Agent.
+3. Run the jobs of each collector in turn. A job that fails is recorded and the
+   run goes on; after every job the store saves what changed (each file
+   atomically), so an interrupted run keeps what it finished and the next run
+   resumes from there. A dry run saves nothing.
+4. Record one status per source, save, and print the summary table.
+
+Exit code: 0 when every job succeeded, 1 when some failed (the rest is stored).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from pydantic import TypeAdapter, ValidationError
+
+from collectors.arxiv import ArxivCollector
+from collectors.base import (
+    DEFAULT_ARXIV_URL,
+    CollectError,
+    Collector,
+    ConfigError,
+    Context,
+    Job,
+    Options,
+    Tally,
+)
+from collectors.http import PoliteSession, Sent, user_agent
+from collectors.lock import RunLock
+from collectors.news import NewsCollector
+from collectors.report import Reporter, Row
+from collectors.signals import SignalStore, utc_now_seconds
+from collectors.text import trim
+from trendkb import models, store
+
+# Every source of signals. A new one is a module with a Collector subclass, added here.
+COLLECTORS: dict[str, type[Collector]] = {c.name: c for c in (ArxivCollector, NewsCollector)}
+CHOICES = (*COLLECTORS, "all")
+ERROR_CHARS = 2000  # of a status record's last_error
+JOB_ERROR_CHARS = 400  # of each failed job's part in it
+
+__all__ = ["CHOICES", "COLLECTORS", "DEFAULT_ARXIV_URL", "ConfigError", "Environment", "Options", "collect"]
+
+
+@dataclass
+class Environment:
+    """The world outside a run: clocks, sleeping, output streams, environment variables."""
+
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    err: TextIO = field(default_factory=lambda: sys.stderr)
+    tty: bool | None = None  # None: ask the error stream (progress bars only on a terminal)
+    environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
+
+
+def system_environment() -> Environment:
+    return Environment()
+
+
+@dataclass
+class Outcome:
+    """What a run did, for the caller and the tests."""
+
+    exit_code: int
+    rows: list[Row]
+    written: list[Path]  # files saved
+    pending: list[Path]  # files a dry run would have changed
+    requests: list[Sent]
+
+
+def collect(root: Path, what: str, options: Options, env: Environment | None = None) -> Outcome:
+    """Run the collectors named by `what` ('arxiv', 'news' or 'all') over the repository at `root`."""
+    env = env or system_environment()
+    root = Path(root)
+    names = list(COLLECTORS) if what == "all" else [what]
+    if any(name not in COLLECTORS for name in names):
+        raise ConfigError(f"unknown source '{what}'; choose one of {', '.join(CHOICES)}")
+    with _terminate_as_interrupt(), RunLock(root / store.TRENDS_DIR / store.SIGNALS_DIR):
+        kb = store.load(root)
+        _check_setup(kb, options)
+        feeds = _feeds(root, options)
+        contact = _contact(env.environ.get("TRENDKB_CONTACT") or (feeds.contact if feeds else None))
+        http = PoliteSession(user_agent(contact), options.http, clock=env.clock, sleep=env.sleep, now=env.now)
+        signals = SignalStore.from_kb(kb)
+        ctx = Context(kb=kb, signals=signals, http=http, options=options, now=env.now, feeds=feeds,
+                      checkpoint=(lambda: None) if options.dry_run else signals.save)
+        plans = [(collector, collector.jobs()) for collector in (COLLECTORS[name](ctx) for name in names)]
+        try:
+            rows = _run(plans, ctx, env)
+        finally:
+            http.close()
+        if not options.dry_run:
+            signals.save()
+        written = sorted(signals.written)
+        pending = sorted(signals.pending()) if options.dry_run else []
+    footer = _footer(root, written, pending, options.dry_run)
+    Reporter(env.out, env.err, _tty(env)).summary(rows, footer)
+    code = 1 if any(row.error for row in rows) else 0
+    return Outcome(exit_code=code, rows=rows, written=written, pending=pending, requests=list(http.sent))
+
+
+def _run(plans: list[tuple[Collector, list[Job]]], ctx: Context, env: Environment) -> list[Row]:
+    rows: list[Row] = []
+    with Reporter(env.out, env.err, _tty(env)) as report:
+        for collector, jobs in plans:
+            report.begin(collector.name, len(jobs))
+            tallies: dict[str, Tally] = {}
+            errors: dict[str, list[tuple[str | None, str]]] = {}
+            # A source with several jobs (arXiv: one per trend) names the job in its error.
+            shared = {job.source for job in jobs if sum(other.source == job.source for other in jobs) > 1}
+            for job in jobs:
+                tally, error = Tally(), None
+                try:
+                    job.work(tally)
+                except CollectError as exc:
+                    error = str(exc)
+                except Exception as exc:
+                    if ctx.options.debug:
+                        raise
+                    error = f"internal error: {exc.__class__.__name__}: {exc}; rerun with --debug and report it"
+                if error:
+                    tally.failed += 1
+                    errors.setdefault(job.source, []).append((job.label if job.source in shared else None, error))
+                tallies.setdefault(job.source, Tally()).add(tally)
+                ctx.checkpoint()
+                report.job_done(collector.name, job.label, tally, error)
+            rows += _record_status(collector, tallies, errors, ctx)
+    return rows
+
+
+def _error_text(failures: list[tuple[str | None, str]]) -> str:
+    """One status message for a source's failed jobs: the first few in full, then only their names."""
+    parts = [trim(f"{label}: {message}" if label else message, JOB_ERROR_CHARS) for label, message in failures[:3]]
+    if len(failures) > 3:
+        parts.append(f"{len(failures) - 3} more failed: " + ", ".join(str(label) for label, _ in failures[3:]))
+    text = "; ".join(parts)
+    return trim(f"{len(failures)} jobs failed: {text}" if len(failures) > 1 else text, ERROR_CHARS)
+
+
+def _record_status(collector: Collector, tallies: dict[str, Tally], errors: dict[str, list[tuple[str | None, str]]],
+                   ctx: Context) -> list[Row]:
+    signals, now = ctx.signals, utc_now_seconds(ctx.now())
+    rows = []
+    for source, tally in tallies.items():
+        old = signals.statuses.get(source)
+        failures = errors.get(source, [])
+        if failures:
+            status = models.SourceStatus(
+                source=source, kind=collector.kind, last_attempt=now,
+                last_success=old.last_success if old else None,
+                items_added=old.items_added if old else 0,
+                last_error=_error_text(failures),
+            )
+        else:
+            # items_added counts the whole day, so a second run the same day that finds nothing new
+            # does not erase what the first one found.
+            same_day = old is not None and old.last_success is not None and old.last_success.date() == now.date()
+            added = tally.new + (old.items_added if same_day else 0)
+            status = models.SourceStatus(source=source, kind=collector.kind, last_attempt=now, last_success=now,
+                                         items_added=added, last_error=None)
+        signals.set_status(status)
+        rows.append(Row(source, tally, status.last_error if failures else None))
+    owned = collector.sources()
+    if owned is not None and ctx.options.trend is None:
+        # A feed taken out of feeds.yaml should not linger on the Sources page.
+        for source, status in list(signals.statuses.items()):
+            if status.kind == collector.kind and source not in owned:
+                signals.drop_status(source)
+    return rows
+
+
+def _check_setup(kb: store.KnowledgeBase, options: Options) -> None:
+    signals_prefix = f"{store.TRENDS_DIR}/{store.SIGNALS_DIR}/"
+    broken = [problem for problem in kb.problems if problem.path.startswith(signals_prefix)]
+    if broken:
+        shown = "\n".join(f"  {problem}" for problem in broken[:10])
+        raise ConfigError("stored signal files do not validate, and this run would write over them; fix or "
+                          f"remove them first ('trendkb validate' lists every problem):\n{shown}")
+    ids = sorted(trend.id for trend in kb.trends)
+    if not ids:
+        raise ConfigError("no valid trends to collect for; run 'trendkb validate'")
+    if options.trend and options.trend not in ids:
+        close = difflib.get_close_matches(options.trend, ids, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "'trendkb validate' lists the trends"
+        raise ConfigError(f"no valid trend has the id '{options.trend}'; {hint}")
+
+
+def _feeds(root: Path, options: Options) -> models.FeedsFile | None:
+    if options.feeds_path is None:
+        path = root / store.TRENDS_DIR / store.FEEDS_FILE
+        if not path.is_file():
+            return None  # fine for arXiv alone; the news collector says what to do
+    else:
+        path = Path(options.feeds_path)
+        if not path.is_file():
+            raise ConfigError(f"{path}: no such feed list; pass an existing file with --feeds")
+    loaded, problems = store.load_feeds(path, root)
+    if problems:
+        shown = "\n".join(f"  {problem}" for problem in problems[:10])
+        raise ConfigError(f"the feed list has problems; fix them and run again:\n{shown}")
+    return loaded.record if loaded else None
+
+
+def _contact(value: str | None) -> str:
+    if not value:
+        raise ConfigError("no contact for the User-Agent: set 'contact' in trends/feeds.yaml "
+                          "or the TRENDKB_CONTACT environment variable")
+    try:
+        return TypeAdapter(models.Contact).validate_python(value)
+    except ValidationError:
+        raise ConfigError(f"the contact {value!r} is neither an e-mail address nor an http(s) URL") from None
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM (a cancelled CI job) like Ctrl-C, so the lock is released and finished work kept."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _tty(env: Environment) -> bool:
+    if env.tty is not None:
+        return env.tty
+    isatty = getattr(env.err, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _footer(root: Path, written: list[Path], pending: list[Path], dry_run: bool) -> list[str]:
+    def show(path: Path) -> str:
+        return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+    if dry_run:
+        if not pending:
+            return ["dry run: nothing would change"]
+        return [f"dry run: nothing written; {len(pending)} file(s) would change:", *(f"  {show(p)}" for p in pending)]
+    if not written:
+        return ["no file changed"]
+    return [f"wrote {len(written)} file(s):", *(f"  {show(p)}" for p in written)]

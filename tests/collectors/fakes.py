@@ -1,0 +1,206 @@
+"""A real HTTP server on 127.0.0.1 for the collector tests, and the services it plays.
+
+`LocalServer` answers GET requests through a route table (path -> function of
+the request), logs every request, and can misbehave on demand: answer late,
+reset the connection, send any status, headers or body.
+
+`FakeArxiv` plays the arXiv API from the Atom documents in
+tests/data/collectors/arxiv/: it pages through a document's entries for any
+start/max_results, with the opensearch header set as arXiv sets it, and
+answers month-restricted queries with a total from a table (and one entry).
+
+`FakeFeed` serves one feed document with an ETag and a Last-Modified, and
+answers 304 when the client sends them back.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+import socket
+import struct
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from lxml import etree
+
+DATA = Path(__file__).parent.parent / "data" / "collectors"
+ATOM = "{http://www.w3.org/2005/Atom}"
+OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
+
+
+@dataclass(frozen=True)
+class Request:
+    path: str
+    params: dict[str, str]
+    headers: dict[str, str]  # lower-case names
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds to wait before answering (the test's teardown cuts it short)
+    reset: bool = False  # drop the connection with a TCP reset instead of answering
+    send_length: bool = True  # False: no Content-Length, the body ends when the connection closes
+
+
+Route = Callable[[Request], Reply]
+
+
+class LocalServer:
+    """A threaded HTTP server on an ephemeral port of 127.0.0.1."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.log: list[Request] = []
+        self.release = threading.Event()  # set at teardown so delayed answers stop waiting
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                parts = urlsplit(self.path)
+                request = Request(parts.path, {k: v[0] for k, v in parse_qs(parts.query).items()},
+                                  {k.lower(): v for k, v in self.headers.items()})
+                server.log.append(request)
+                route = server.routes.get(parts.path)
+                reply = route(request) if route else Reply(404, b"not found", {"Content-Type": "text/plain"})
+                if reply.delay:
+                    server.release.wait(reply.delay)
+                if reply.reset:
+                    # SO_LINGER with a zero timeout makes close() send RST instead of FIN.
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    self.connection.close()
+                    self.close_connection = True
+                    return
+                try:
+                    self.send_response(reply.status)
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    if reply.send_length:
+                        self.send_header("Content-Length", str(len(reply.body)))
+                    self.end_headers()
+                    if reply.body:
+                        self.wfile.write(reply.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a timeout test): nothing to do
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass  # keep test output clean; the log list records everything
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,), daemon=True)
+
+    @property
+    def port(self) -> int:
+        return self.httpd.server_address[1]
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def start(self) -> LocalServer:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.release.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def requests_to(self, path: str) -> list[Request]:
+        return [r for r in self.log if r.path == path]
+
+
+# ---------------------------------------------------------------- arXiv
+
+
+_MONTH_QUERY = re.compile(r"^\((?P<query>.*)\) AND submittedDate:\[(?P<y>\d{4})(?P<m>\d{2})010000 TO "
+                          r"(?P<ey>\d{4})(?P<em>\d{2})(?P<ed>\d{2})2359\]$")
+
+
+def atom_document(name: str) -> etree._Element:
+    return etree.fromstring((DATA / "arxiv" / name).read_bytes())
+
+
+class FakeArxiv:
+    """The arXiv API over fixture documents: `papers` maps a query to a document, `counts` (query, month) to a total."""
+
+    def __init__(self) -> None:
+        self.papers: dict[str, str] = {}
+        self.counts: dict[tuple[str, str], int] = {}
+
+    def __call__(self, request: Request) -> Reply:
+        query = request.params.get("search_query", "")
+        start = int(request.params.get("start", "0"))
+        size = int(request.params.get("max_results", "10"))
+        month = _MONTH_QUERY.match(query)
+        if month:
+            base, key = month["query"], f"{month['y']}-{month['m']}"
+            total = self.counts.get((base, key), 0)
+            # Like arXiv, a count answer carries the first matching entry; any fixture entry will do.
+            entries = (self._entries(base) or atom_document("first-trend.xml").findall(f"{ATOM}entry"))[:1]
+            entries = entries if total else []
+            return self.page(self.papers.get(base, "first-trend.xml"), total, 0, entries)
+        if request.params.get("sortBy") != "lastUpdatedDate" or request.params.get("sortOrder") != "descending":
+            return Reply(400, b"this fake serves newest-updated-first queries only")
+        entries = self._entries(query)
+        return self.page(self.papers.get(query, "first-trend.xml"), len(entries), start, entries[start:start + size])
+
+    def _entries(self, query: str) -> list[etree._Element]:
+        if query not in self.papers:
+            return []
+        return atom_document(self.papers[query]).findall(f"{ATOM}entry")
+
+    @staticmethod
+    def page(skeleton: str, total: int, start: int, entries: list[etree._Element]) -> Reply:
+        """An API answer shaped like arXiv's: the document's head, fresh opensearch numbers, these entries."""
+        root = atom_document(skeleton)
+        for entry in root.findall(f"{ATOM}entry"):
+            root.remove(entry)
+        for name, value in (("totalResults", total), ("startIndex", start), ("itemsPerPage", len(entries))):
+            element = root.find(f"{OPENSEARCH}{name}")
+            element.text = str(value)
+        for entry in entries:
+            root.append(copy.deepcopy(entry))
+        body = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+        return Reply(200, body, {"Content-Type": "application/atom+xml; charset=utf-8"})
+
+
+# ---------------------------------------------------------------- feeds
+
+
+class FakeFeed:
+    """One feed document, with conditional GET as real feed servers do it."""
+
+    def __init__(self, name: str, content_type: str = "application/rss+xml; charset=utf-8",
+                 last_modified: str = "Tue, 24 Nov 2026 16:00:00 GMT", etag: bool = True):
+        self.body = (DATA / "news" / name).read_bytes()
+        self.content_type = content_type
+        self.last_modified = last_modified
+        self.etag = etag
+
+    def replace(self, old: bytes, new: bytes, last_modified: str) -> None:
+        """Change the document (a new post), as its server would."""
+        assert old in self.body
+        self.body = self.body.replace(old, new)
+        self.last_modified = last_modified
+
+    def __call__(self, request: Request) -> Reply:
+        tag = '"' + hashlib.sha256(self.body).hexdigest()[:16] + '"'
+        headers = {"Last-Modified": self.last_modified}
+        if self.etag:
+            headers["ETag"] = tag
+        if self.etag and request.headers.get("if-none-match") == tag:
+            return Reply(304, b"", headers)
+        since = request.headers.get("if-modified-since")
+        if not self.etag and since and parsedate_to_datetime(since) >= parsedate_to_datetime(self.last_modified):
+            return Reply(304, b"", headers)
+        return Reply(200, self.body, {"Content-Type": self.content_type, **headers})

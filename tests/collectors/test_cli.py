@@ -1,0 +1,81 @@
+"""`trendkb collect` on the command line: exit codes, options, and staying out of trendkb's imports."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+import pytest
+
+from collectors import run as collect_run
+from collectors.lock import RunLock
+from tests.collectors.conftest import API, NOW, FakeClock, World
+from tests.collectors.fakes import Reply
+from tests.conftest import REPO, TODAY, snapshot
+from trendkb.cli import main
+
+
+@pytest.fixture
+def streams(monkeypatch):
+    """Route the command's environment through a fake clock (no real waiting) and capture its output."""
+    out, err = io.StringIO(), io.StringIO()
+    clock = FakeClock()
+    env = collect_run.Environment(clock=clock, sleep=clock.sleep, now=lambda: NOW, out=out, err=err, tty=False,
+                                  environ={})
+    monkeypatch.setattr(collect_run, "system_environment", lambda: env)
+    return out, err
+
+
+def collect(world: World, *args: str) -> int:
+    return main(["--root", str(world.root), "collect", *args, "--arxiv-url", world.server.url(API)],
+                today=lambda: TODAY)
+
+
+def test_collect_then_validate(world, streams, capsys):
+    assert collect(world) == 0
+    assert "news:research" in streams[0].getvalue()
+    assert main(["--root", str(world.root), "validate"], today=lambda: TODAY) == 0
+    assert "collected signals" in capsys.readouterr().err
+
+
+def test_a_failing_source_exits_1_and_the_rest_is_stored(world, streams):
+    world.break_route("/lab.atom", Reply(503))
+    assert collect(world, "all") == 1
+    assert "news:lab: HTTP 503" in streams[0].getvalue()
+    assert (world.signals / "news" / "2026-11.yaml").is_file()
+
+
+def test_the_arxiv_url_can_come_from_the_environment(world, streams, monkeypatch):
+    monkeypatch.setenv("TRENDKB_ARXIV_URL", world.server.url(API))
+    assert main(["--root", str(world.root), "collect", "arxiv", "--trend", "first-trend"], today=lambda: TODAY) == 0
+    assert world.server.requests_to(API)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--since", "25/11/2026"], "is not a date; write it as YYYY-MM-DD"),
+    (["--since", "2027-01-01"], "is in the future"),
+    (["--backfill-months", "-1"], "--backfill-months takes a number of months"),
+    (["--trend", "nope"], "no valid trend has the id 'nope'"),
+    (["--feeds", "/nonexistent/feeds.yaml"], "no such feed list"),
+    (["--arxiv-url", "ftp://example.org/api"], "does not start with http"),
+    (["everything"], "invalid choice"),
+])
+def test_usage_and_config_errors_exit_2_before_any_request(world, streams, capsys, args, message):
+    before = snapshot(world.root)
+    code = main(["--root", str(world.root), "collect", *args], today=lambda: TODAY)
+    assert code == 2
+    assert message in capsys.readouterr().err
+    assert world.server.log == [] and snapshot(world.root) == before
+
+
+def test_a_second_run_while_one_is_running_exits_2_with_a_clear_message(world, streams, capsys):
+    with RunLock(world.signals):
+        assert collect(world) == 2
+    assert "another 'trendkb collect'" in capsys.readouterr().err
+
+
+def test_trendkb_does_not_import_the_collectors():
+    code = ("import sys, trendkb.cli, trendkb.store, trendkb.validate; "
+            "sys.exit(any(m == 'collectors' or m.startswith('collectors.') for m in sys.modules))")
+    assert subprocess.run([sys.executable, "-c", code], cwd=REPO).returncode == 0

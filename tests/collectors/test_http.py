@@ -1,0 +1,137 @@
+"""The polite session against a real local server: pacing, backoff, timeouts, the size cap."""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+import pytest
+
+from collectors.http import BadAnswer, FetchError, HttpSettings, PoliteSession, RetryLater, retry_after, user_agent
+from tests.collectors.conftest import CONTACT, FAST, NOW, FakeClock
+from tests.collectors.fakes import Reply
+
+
+def session(clock: FakeClock, **settings) -> PoliteSession:
+    limits = HttpSettings(**{**FAST.__dict__, **settings})
+    return PoliteSession(user_agent(CONTACT), limits, clock=clock, sleep=clock.sleep, now=lambda: NOW)
+
+
+def gaps(http: PoliteSession) -> list[float]:
+    times = [sent.at for sent in http.sent]
+    return [later - earlier for earlier, later in itertools.pairwise(times)]
+
+
+def sequence(*replies: Reply):
+    """A route answering with each reply in turn, then repeating the last."""
+    queue = list(replies)
+
+    def route(request):
+        return queue.pop(0) if len(queue) > 1 else queue[0]
+
+    return route
+
+
+def test_requests_to_one_host_are_three_seconds_apart_by_the_clock(server):
+    server.routes["/ok"] = lambda request: Reply(200, b"fine")
+    clock = FakeClock()
+    http = session(clock)
+    started = time.monotonic()
+    for _ in range(4):
+        assert http.get(server.url("/ok")).content == b"fine"
+    assert gaps(http) == [3.0, 3.0, 3.0]
+    assert clock.sleeps == [3.0, 3.0, 3.0]
+    assert time.monotonic() - started < 2, "the session must sleep through the injected sleeper only"
+
+
+def test_user_agent_names_the_project_and_contact(server):
+    server.routes["/ok"] = lambda request: Reply(200, b"fine")
+    session(FakeClock()).get(server.url("/ok"))
+    agent = server.log[-1].headers["user-agent"]
+    assert agent.startswith("trendkb/") and CONTACT in agent
+    assert user_agent("team@example.org").endswith("(+mailto:team@example.org)")
+
+
+@pytest.mark.parametrize("header, wait", [("7", 7.0), ("Wed, 25 Nov 2026 12:00:20 GMT", 20.0)])
+def test_429_waits_as_long_as_retry_after_says(server, header, wait):
+    server.routes["/busy"] = sequence(Reply(429, b"slow down", {"Retry-After": header}), Reply(200, b"fine"))
+    http = session(FakeClock())
+    assert http.get(server.url("/busy")).content == b"fine"
+    assert gaps(http) == [wait]
+
+
+def test_without_retry_after_the_wait_doubles_then_gives_up_with_advice(server):
+    server.routes["/down"] = lambda request: Reply(503, b"overloaded")
+    http = session(FakeClock(), tries=4, backoff=10.0)
+    with pytest.raises(FetchError) as caught:
+        http.get(server.url("/down"))
+    assert gaps(http) == [10.0, 20.0, 40.0]
+    assert "HTTP 503; gave up after 4 tries" in str(caught.value)
+    assert "try again later" in str(caught.value) and server.url("/down") in str(caught.value)
+
+
+def test_a_retry_after_beyond_the_limit_is_not_waited_for(server):
+    server.routes["/later"] = lambda request: Reply(429, b"", {"Retry-After": "3600"})
+    http = session(FakeClock(), max_wait=300.0)
+    with pytest.raises(FetchError, match="asks us to wait 3600 s, more than the 300 s"):
+        http.get(server.url("/later"))
+    assert len(http.sent) == 1
+
+
+def test_a_slow_server_times_out_on_every_try(server):
+    server.routes["/slow"] = lambda request: Reply(200, b"late", delay=5.0)
+    http = session(FakeClock(), tries=2, read_timeout=0.2)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="no answer within"):
+        http.get(server.url("/slow"))
+    assert len(server.requests_to("/slow")) == 2
+    assert time.monotonic() - started < 3
+
+
+def test_a_reset_connection_is_retried_then_reported(server):
+    server.routes["/reset"] = lambda request: Reply(reset=True)
+    http = session(FakeClock(), tries=2)
+    with pytest.raises(FetchError, match="connection failed"):
+        http.get(server.url("/reset"))
+    assert len(server.requests_to("/reset")) == 2
+
+
+@pytest.mark.parametrize("send_length", [True, False], ids=["declared", "undeclared"])
+def test_a_body_over_the_cap_is_refused_without_retrying(server, send_length):
+    server.routes["/big"] = lambda request: Reply(200, b"x" * 50_000, send_length=send_length)
+    http = session(FakeClock(), max_bytes=10_000)
+    with pytest.raises(FetchError, match="10,000-byte cap"):
+        http.get(server.url("/big"))
+    assert len(server.requests_to("/big")) == 1
+
+
+def test_a_client_error_is_not_retried_and_says_what_to_check(server):
+    http = session(FakeClock())
+    with pytest.raises(FetchError, match=r"HTTP 404 \(not found: check the URL\)"):
+        http.get(server.url("/missing"))
+    assert len(server.requests_to("/missing")) == 1
+
+
+def test_checks_decide_between_retrying_and_giving_up(server):
+    server.routes["/page"] = sequence(Reply(200, b"empty"), Reply(200, b"full"))
+
+    def check(response):
+        if response.content == b"empty":
+            raise RetryLater("an empty page")
+
+    http = session(FakeClock())
+    assert http.get(server.url("/page"), check=check).content == b"full"
+    assert gaps(http) == [10.0]
+
+    def refuse(response):
+        raise BadAnswer("not a feed")
+
+    with pytest.raises(FetchError, match=r"^not a feed \(http"):
+        http.get(server.url("/page"), check=refuse)
+
+
+def test_retry_after_parsing():
+    assert retry_after("120", NOW) == 120.0
+    assert retry_after("Wed, 25 Nov 2026 11:59:00 GMT", NOW) == 0.0  # a date in the past: no wait
+    assert retry_after("soon", NOW) is None
+    assert retry_after(None, NOW) is None
