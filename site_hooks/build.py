@@ -66,6 +66,7 @@ def build_site(kb: KnowledgeBase, today: dt.date, settings: Settings | None = No
     for trend in ctx.trends.values():
         site.pages[trend_src(trend.id)] = pages.trend_page(ctx, trend, names)
     site.pages["explore.md"] = pages.explore_page(ctx)
+    site.pages["examples.md"] = pages.examples_page(ctx)
     site.pages["changes.md"] = pages.changes_page(ctx)
     site.pages["sources.md"] = pages.sources_page(ctx)
     site.pages["tags.md"] = pages.tags_page()

@@ -213,20 +213,51 @@ def trend_page(ctx: SiteContext, trend: models.Trend, charts: set[str]) -> str:
     return "\n".join(out)
 
 
+def notebook_links(ctx: SiteContext, page: str, notebook: str) -> str:
+    """Open in Colab (when the repository is known), download, and the command to run it locally."""
+    colab = ctx.colab_url(notebook)
+    parts = [link(colab, "Open in Colab")] if colab else []
+    parts.append(f'<a href="{esc(ctx.rel(page, f"examples/{notebook}"))}" download>Download notebook</a>')
+    parts.append(f"run locally: <code>make example NAME={esc(notebook.removesuffix('.ipynb'))}</code>"
+                 f" or <code>jupyter execute content/examples/{esc(notebook)}</code>")
+    return " · ".join(parts)
+
+
 def examples_block(ctx: SiteContext, page: str, trend: models.Trend) -> str:
     items = []
     for example in trend.examples:
         if example.notebook:
-            colab = ctx.colab_url(example.notebook)
-            download = ctx.rel(page, f"examples/{example.notebook}")
-            parts = [link(colab, "Open in Colab")] if colab else []
-            parts.append(f'<a href="{esc(download)}" download>Download notebook</a>')
-            parts.append(f"run locally: <code>jupyter execute content/examples/{esc(example.notebook)}</code>")
             items.append(f"<li><strong>{esc(example.title)}</strong>: {esc(example.shows)}<br>"
-                         + " · ".join(parts) + "</li>")
+                         f"{notebook_links(ctx, page, example.notebook)}</li>")
         else:
             items.append(f"<li><strong>{link(example.url or '', example.title)}</strong>: {esc(example.shows)}</li>")
     return html_block('<ul class="tkb-examples">', *items, "</ul>")
+
+
+def examples_page(ctx: SiteContext) -> str:
+    """Every notebook that a trend names, with what it shows and the trends it belongs to."""
+    page = "examples.md"
+    notebooks: dict[str, tuple[models.Example, list[models.Trend]]] = {}
+    for trend in ctx.trends.values():
+        for example in trend.examples:
+            if example.notebook:
+                notebooks.setdefault(example.notebook, (example, []))[1].append(trend)
+    out = [front_matter(title="Runnable examples",
+                        description="Notebooks that show each trend's idea working, in a minute, on a CPU."),
+           "# Runnable examples\n",
+           "Small notebooks that show a trend's idea working, on a laptop CPU in under a minute, with data "
+           "generated in the notebook or shipped with scikit-learn. Each checks its own result, and the test "
+           "suite runs every one of them.\n"]
+    if not notebooks:
+        out.append("No notebook examples yet.\n")
+    for notebook, (example, trends) in sorted(notebooks.items()):
+        out.append(html_block(
+            f"<h2>{esc(example.title)}</h2>",
+            f"<p>{esc(example.shows)}</p>",
+            f"<p>{notebook_links(ctx, page, notebook)}</p>",
+            "<p>Trends: " + ", ".join(trend_link(ctx, page, t) for t in trends) + "</p>",
+        ))
+    return "\n".join(out)
 
 
 def signals_block(ctx: SiteContext, page: str, trend: models.Trend, limit: int = 8) -> str:
@@ -348,5 +379,6 @@ def nav(ctx: SiteContext) -> list:
                                 *({esc(t.title): trend_src(t.id)} for t in ctx.trends_in(area.id))]}
              for area in ctx.areas.values()]
     return [{"Home": "index.md"}, {"Explore": "explore.md"}, {"Areas": areas},
-            {"What changed": "changes.md"}, {"Sources": "sources.md"}, {"Tags": "tags.md"},
+            {"Examples": "examples.md"}, {"What changed": "changes.md"}, {"Sources": "sources.md"},
+            {"Tags": "tags.md"},
             {"Contributing": "contributing.md"}]

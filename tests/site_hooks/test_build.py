@@ -13,7 +13,8 @@ from tests.site_hooks.conftest import mkdocs_build, site_root
 EXPECTED_FILES = [
     "index.html", "areas/alpha/index.html", "areas/beta/index.html", "trends/first-trend/index.html",
     "trends/second-trend/index.html", "explore/index.html", "changes/index.html", "sources/index.html",
-    "tags/index.html", "contributing/index.html", "charts/radar.json", "charts/trend-first-trend.json",
+    "tags/index.html", "contributing/index.html", "examples/index.html", "charts/radar.json",
+    "charts/trend-first-trend.json",
     "charts/spark-second-trend.json", "charts/area-alpha.json", "api/trends.json", "api/monthly-counts.csv",
     "feeds/changes.xml", "feeds/alpha.xml", "feeds/beta.xml", "assets/javascripts/plotly.min.js",
     "assets/javascripts/trendkb.js", "examples/demo.ipynb",

@@ -86,6 +86,16 @@ def test_explore_rows_carry_filter_attributes(ctx):
     assert '<input type="checkbox" name="tag" value="fixture">' in page
 
 
+def test_examples_page_lists_each_notebook_with_its_links_and_trends(ctx):
+    page = pages.examples_page(ctx)
+    assert "<h2>Demo notebook</h2>" in page
+    assert "https://colab.research.google.com/github/example/trendkb/blob/main/content/examples/demo.ipynb" in page
+    assert '<a href="demo.ipynb" download>Download notebook</a>' in page  # the page is examples/
+    assert "<code>make example NAME=demo</code>" in page
+    assert "Trends: <a href=\"../trends/first-trend/\">" in page
+    assert "External demo" not in page  # URL examples stay on their trend pages
+
+
 def test_changes_are_newest_first_with_moves_and_new_entries(ctx):
     page = pages.changes_page(ctx)
     assert sections(page) == ["2025-06-01", "2025-03-01", "2024-01-10"]
