@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import re
+import shutil
 
 import pytest
 
@@ -13,6 +15,7 @@ from collectors.lock import RunLock
 from tests.collectors.conftest import API, FIRST, NOW, FakeClock, World
 from tests.collectors.fakes import DATA, Reply, Request
 from tests.conftest import TODAY, snapshot
+from tests.site_hooks.conftest import mkdocs_build, site_root
 from trendkb import models, store
 from trendkb.validate import validate
 
@@ -279,3 +282,26 @@ def test_on_a_terminal_there_are_progress_bars_and_a_table(world):
     assert run.code == 0
     assert "trendkb collect" in run.out and ("┃" in run.out or "│" in run.out)
     assert "arxiv" in run.err and "news" in run.err
+
+
+def test_collected_signals_show_on_the_built_site(world, tmp_path):
+    assert world.run().code == 0
+    # The site needs mkdocs.yml and the hand-written pages next to the collected trends.
+    scaffold = site_root(tmp_path / "scaffold", hostile=False)
+    for name in ("mkdocs.yml", "content/index.md", "content/contributing.md", "content/assets"):
+        source, target = scaffold / name, world.root / name
+        if source.is_dir():
+            shutil.copytree(source, target, dirs_exist_ok=True)
+        else:
+            shutil.copy(source, target)
+    result = mkdocs_build(world.root, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "site" / "trends" / "first-trend" / "index.html").read_text(encoding="utf-8")
+    paper = next(p for e in store.load(world.root).signals(models.PapersFile) for p in e.record.papers
+                 if "first-trend" in p.trends)
+    assert paper.url in page
+    assert 'data-chart="../../charts/trend-first-trend.json"' in page
+    chart = json.loads((tmp_path / "site" / "charts" / "trend-first-trend.json").read_text())
+    assert sum(chart["data"][0]["y"]) > 0
+    sources = (tmp_path / "site" / "sources" / "index.html").read_text(encoding="utf-8")
+    assert "<td>news:research</td>" in sources
