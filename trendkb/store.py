@@ -25,7 +25,16 @@ from pydantic import BaseModel, ValidationError
 
 from trendkb import models
 from trendkb.problems import Problem, display_path
-from trendkb.yamlio import Document, Loc, YamlProblem, dump_yaml, format_loc, read_yaml, write_atomic
+from trendkb.yamlio import (
+    DEFAULT_MAX_BYTES,
+    Document,
+    Loc,
+    YamlProblem,
+    dump_yaml,
+    format_loc,
+    read_yaml,
+    write_atomic,
+)
 
 TRENDS_DIR = "trends"
 AREAS_FILE = "areas.yaml"
@@ -195,10 +204,12 @@ def _kind(value: Any) -> str:
 # ---------------------------------------------------------------- loading
 
 
-def _read(file: Path, root: Path, model: type[M], max_bytes: int | None = None) -> tuple[Loaded | None, list[Problem]]:
+def _read(
+    file: Path, root: Path, model: type[M], max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[Loaded | None, list[Problem]]:
     shown = display_path(file, root)
     try:
-        doc = read_yaml(file, shown, max_bytes) if max_bytes else read_yaml(file, shown)
+        doc = read_yaml(file, shown, max_bytes)
     except YamlProblem as exc:
         return None, [exc.problem]
     record, problems = parse_record(model, doc)

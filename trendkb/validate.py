@@ -25,11 +25,13 @@ def _at(entry: Loaded, loc: tuple, message: str) -> Problem:
 
 
 def _check_areas(kb: KnowledgeBase) -> list[Problem]:
+    if kb.areas_doc is None:
+        return []
+    entry = Loaded(kb.areas, kb.areas_doc)
     problems = []
     seen: set[str] = set()
     for index, area in enumerate(kb.areas):
-        if area.id in seen and kb.areas_doc:
-            entry = Loaded(area, kb.areas_doc)
+        if area.id in seen:
             problems.append(_at(entry, ("areas", index, "id"), f"area id '{area.id}' is used twice"))
         seen.add(area.id)
     return problems
