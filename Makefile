@@ -9,7 +9,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Silence the end-of-life banner Material prints on every build (the move is planned).
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test lint validate schema chromium clean refresh
+.PHONY: site serve test lint validate schema chromium clean refresh bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,9 @@ validate: $(VENV)/.installed
 site: validate
 	$(BIN)/mkdocs build --strict --site-dir site
 
+# --dirty: after an edit, the hooks have MkDocs render only the pages it changed (site_hooks/hooks.py).
 serve: validate
-	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000
+	$(BIN)/mkdocs serve --strict --dirty --dev-addr 127.0.0.1:8000
 
 # Debian's chromium for the browser tests (never a downloaded browser).
 chromium:
@@ -55,6 +56,12 @@ refresh: $(VENV)/.installed
 	$(MAKE) --no-print-directory site || exit $$?; \
 	if [ $$code -ne 0 ]; then echo "make refresh: some sources failed (see the summary above); the rest was stored and built" >&2; fi; \
 	exit $$code
+
+# Build, serve, page-weight and collector benchmarks on the bundled and a large synthetic
+# knowledge base (a few minutes); one table, and JSON in benchmarks/results/. Not part of `make test`
+# (tests/benchmarks runs it on a tiny knowledge base). Options: make bench BENCH_ARGS="--trends 1000"
+bench: $(VENV)/.installed
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 schema: $(VENV)/.installed
 	$(BIN)/trendkb schema

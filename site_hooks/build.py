@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -54,24 +58,77 @@ def chart_specs(ctx: SiteContext) -> dict[str, dict]:
     return {name: spec for name, spec in specs.items() if spec is not None}
 
 
-def build_site(kb: KnowledgeBase, today: dt.date, settings: Settings | None = None) -> Site:
+@contextmanager
+def _stage(timings: dict[str, float] | None, name: str) -> Iterator[None]:
+    """Add the seconds the block takes to timings[name] (the benchmarks read them); no-op without timings."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        if timings is not None:
+            timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
+
+
+def build_site(kb: KnowledgeBase, today: dt.date, settings: Settings | None = None,
+               timings: dict[str, float] | None = None) -> Site:
+    """Everything to publish. Pass `timings` to get the seconds spent in each stage
+    (momentum, charts, pages, exports) added to it."""
     ctx = SiteContext(kb=kb, today=today, settings=settings or Settings())
-    specs = chart_specs(ctx)
-    names = set(specs)
+    with _stage(timings, "momentum"):
+        ctx.momenta  # noqa: B018 (computed once here, so the stages below are timed without it)
+    with _stage(timings, "charts"):
+        specs = chart_specs(ctx)
+        names = set(specs)
+        files = {f"charts/{name}.json": json.dumps(spec, separators=(",", ":")) for name, spec in specs.items()}
     site = Site(nav=pages.nav(ctx))
-    site.markers = {HOME_MARKER: pages.home_sections(ctx, names), REFERENCE_MARKER: schema_reference()}
-    for area in ctx.areas.values():
-        site.pages[area_src(area.id)] = pages.area_page(ctx, area, names)
-        site.files[f"feeds/{area.id}.xml"] = exports.area_feed(ctx, area.id)
-    for trend in ctx.trends.values():
-        site.pages[trend_src(trend.id)] = pages.trend_page(ctx, trend, names)
-    site.pages["explore.md"] = pages.explore_page(ctx)
-    site.pages["examples.md"] = pages.examples_page(ctx)
-    site.pages["changes.md"] = pages.changes_page(ctx)
-    site.pages["sources.md"] = pages.sources_page(ctx)
-    site.pages["tags.md"] = pages.tags_page()
-    site.files.update({f"charts/{name}.json": json.dumps(spec, separators=(",", ":")) for name, spec in specs.items()})
-    site.files["api/trends.json"] = exports.trends_json(ctx)
-    site.files["api/monthly-counts.csv"] = exports.monthly_counts_csv(ctx)
-    site.files["feeds/changes.xml"] = exports.changes_feed(ctx)
+    with _stage(timings, "pages"):
+        site.markers = {HOME_MARKER: pages.home_sections(ctx, names), REFERENCE_MARKER: schema_reference()}
+        for area in ctx.areas.values():
+            site.pages[area_src(area.id)] = pages.area_page(ctx, area, names)
+        for trend in ctx.trends.values():
+            site.pages[trend_src(trend.id)] = pages.trend_page(ctx, trend, names)
+        site.pages["explore.md"] = pages.explore_page(ctx)
+        site.pages["examples.md"] = pages.examples_page(ctx)
+        site.pages["changes.md"] = pages.changes_page(ctx)
+        site.pages["sources.md"] = pages.sources_page(ctx)
+        site.pages["tags.md"] = pages.tags_page()
+    with _stage(timings, "exports"):
+        for area in ctx.areas.values():
+            files[f"feeds/{area.id}.xml"] = exports.area_feed(ctx, area.id)
+        files["api/trends.json"] = exports.trends_json(ctx)
+        files["api/monthly-counts.csv"] = exports.monthly_counts_csv(ctx)
+        files["feeds/changes.xml"] = exports.changes_feed(ctx)
+    site.files = files
     return site
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What differs between two builds of the site: generated pages and files, and markers."""
+
+    pages: set[str]
+    files: set[str]
+    markers: set[str]
+
+
+_TAGS_LINE = re.compile(r"^tags: .*$", re.M)
+
+
+def changes(before: Site | None, after: Site) -> Changes | None:
+    """What a rebuild must write again after `before`, or None when it must write everything.
+
+    Everything when there is no earlier build, or when the navigation, the set
+    of pages or any page's tags changed: every page shows the navigation, and
+    the tags index lists every page's tags. Otherwise only what changed: a
+    one-trend edit changes its page, its area page, a few lists, and charts.
+    """
+    if before is None or before.nav != after.nav or before.pages.keys() != after.pages.keys():
+        return None
+    pages = {path for path, text in after.pages.items() if before.pages[path] != text}
+    if any(_TAGS_LINE.findall(before.pages[path]) != _TAGS_LINE.findall(after.pages[path]) for path in pages):
+        return None
+    return Changes(
+        pages=pages,
+        files={path for path, text in after.files.items() if before.files.get(path) != text},
+        markers={marker for marker, text in after.markers.items() if before.markers.get(marker) != text},
+    )

@@ -14,7 +14,7 @@ from functools import cached_property
 import pandas as pd
 
 from trendkb import models
-from trendkb.momentum import Momentum, momentum, series
+from trendkb.momentum import Momentum, all_series, momentum
 from trendkb.store import KnowledgeBase
 
 
@@ -74,13 +74,22 @@ class SiteContext:
         return sorted(items, key=lambda n: (n.published, n.key), reverse=True)
 
     @cached_property
+    def papers_by_trend(self) -> dict[str, list[models.Paper]]:
+        """Each trend's papers, newest first (grouped in one pass, not one scan per trend)."""
+        return _by_trend(self.papers)
+
+    @cached_property
+    def news_by_trend(self) -> dict[str, list[models.NewsItem]]:
+        return _by_trend(self.news)
+
+    @cached_property
     def statuses(self) -> list[models.SourceStatus]:
         return sorted((s for e in self.kb.signals(models.StatusFile) for s in e.record.sources),
                       key=lambda s: s.source)
 
     @cached_property
     def series(self) -> dict[str, pd.DataFrame]:
-        return {tid: series(self.counts, tid, t.area, self.today) for tid, t in self.trends.items()}
+        return all_series(self.counts, {tid: t.area for tid, t in self.trends.items()}, self.today)
 
     @cached_property
     def momenta(self) -> dict[str, Momentum]:
@@ -125,6 +134,14 @@ class SiteContext:
             return None
         return (f"https://colab.research.google.com/github/{repo[len(prefix):].rstrip('/')}/blob/"
                 f"{self.settings.branch}/content/examples/{notebook}")
+
+
+def _by_trend(items: list) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for item in items:
+        for trend_id in item.trends:
+            out.setdefault(trend_id, []).append(item)
+    return out
 
 
 def area_src(area_id: str) -> str:

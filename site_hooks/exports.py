@@ -65,13 +65,24 @@ def changes_feed(ctx: SiteContext) -> str:
     return feed.atom_str(pretty=True).decode("utf-8")
 
 
+def _newest(items: list, trend_ids: set[str]) -> list:
+    """The first FEED_SIZE items (of a newest-first list) about any of the trends: enough for the feed."""
+    out = []
+    for item in items:
+        if not trend_ids.isdisjoint(item.trends):
+            out.append(item)
+            if len(out) == FEED_SIZE:
+                break
+    return out
+
+
 def area_feed(ctx: SiteContext, area_id: str) -> str:
     area = ctx.areas[area_id]
     ids = {t.id for t in ctx.trends_in(area_id)}
     feed = _feed(ctx, area_id, f"trendkb: new signals in {area.title}", area_src(area_id))
     items = [(_midnight(p.published), p.title, p.url, p.abstract, f"arxiv:{p.arxiv_id}")
-             for p in ctx.papers if ids & set(p.trends)]
-    items += [(n.published, n.title, n.url, n.summary, f"news:{n.key}") for n in ctx.news if ids & set(n.trends)]
+             for p in _newest(ctx.papers, ids)]
+    items += [(n.published, n.title, n.url, n.summary, f"news:{n.key}") for n in _newest(ctx.news, ids)]
     items = sorted(items, key=lambda item: item[0], reverse=True)[:FEED_SIZE]
     for when, title, url, summary, key in reversed(items):
         entry = feed.add_entry()

@@ -20,6 +20,13 @@ from trendkb.momentum import Label
 NO_SIGNALS = ("No arXiv papers or news items have been collected yet. They are added by the "
               "collectors' scheduled refresh; the [Sources](SOURCES) page shows when each source last ran.")
 NO_RUNS = "No collector has run yet, so there is nothing to show. The scheduled refresh fills this page."
+# Machine-collected lists and bookkeeping are left out of the search index (Material reads
+# this attribute): they made up a third of it at 500 trends, and a search should find trends
+# by what people wrote about them. The pages still show them.
+NO_SEARCH = 'data-search-exclude="true"'
+# The What changed page shows this many of the newest changes; every trend page keeps its whole
+# ring history, and the Atom feed the latest. At 500 trends the full list made an 830 KB page.
+CHANGES_SHOWN = 300
 RING_HELP = {
     "adopt": "use it now where it fits",
     "trial": "worth a real project with a fallback",
@@ -201,14 +208,17 @@ def trend_page(ctx: SiteContext, trend: models.Trend, charts: set[str]) -> str:
     related = [ctx.trends[r] for r in trend.related if r in ctx.trends]
     if related:
         out.append("## Related trends\n")
-        out.append(html_block("<ul>", *(f"<li>{trend_link(ctx, page, r)}</li>" for r in related), "</ul>"))
+        out.append(html_block(f"<ul {NO_SEARCH}>", *(f"<li>{trend_link(ctx, page, r)}</li>" for r in related),
+                              "</ul>"))
     out.append("## About this entry\n")
     edit = ctx.edit_url(trend)
     owners = ", ".join(esc(owner) for owner in trend.owners)
     out.append(html_block(
+        f"<div {NO_SEARCH}>",
         f"<p>Created {trend.created}, updated {trend.updated}. Owners: {owners}.</p>",
         f"<p>{link(edit, 'Edit this entry')} (trends/{esc(trend.area)}/{esc(trend.id)}.yaml)</p>" if edit
         else f"<p>Source: trends/{esc(trend.area)}/{esc(trend.id)}.yaml</p>",
+        "</div>",
     ))
     return "\n".join(out)
 
@@ -261,8 +271,8 @@ def examples_page(ctx: SiteContext) -> str:
 
 
 def signals_block(ctx: SiteContext, page: str, trend: models.Trend, limit: int = 8) -> str:
-    papers = [p for p in ctx.papers if trend.id in p.trends][:limit]
-    news = [n for n in ctx.news if trend.id in n.trends][:limit]
+    papers = ctx.papers_by_trend.get(trend.id, [])[:limit]
+    news = ctx.news_by_trend.get(trend.id, [])[:limit]
     if not papers and not news:
         return no_signals(ctx, page)
     dated = [(p.published.isoformat(), f"<li><time>{p.published}</time> {link(p.url, p.title)} "
@@ -273,7 +283,7 @@ def signals_block(ctx: SiteContext, page: str, trend: models.Trend, limit: int =
                                                f"<small>{esc(n.feed)}</small></li>")
               for n in news]
     items = [item for _, item in sorted(dated, key=lambda pair: pair[0], reverse=True)]
-    return html_block('<ul class="tkb-signals">', *items, "</ul>")
+    return html_block(f'<ul class="tkb-signals" {NO_SEARCH}>', *items, "</ul>")
 
 
 # ---------------------------------------------------------------- explore, changes, sources, tags
@@ -327,16 +337,21 @@ def explore_page(ctx: SiteContext) -> str:
 
 
 def changes_page(ctx: SiteContext) -> str:
+    """The newest CHANGES_SHOWN changes by month. Left out of search: each trend page has its ring history."""
     page = "changes.md"
-    out = [front_matter(title="What changed", description="Ring moves and new entries, newest first."),
+    out = [front_matter(title="What changed", description="Ring moves and new entries, newest first.",
+                        search={"exclude": True}),
            "# What changed\n",
            f"Ring moves and new entries, newest first. Also as an [Atom feed]({ctx.md(page, 'feeds/changes.xml')}).\n"]
-    by_date: dict[str, list[str]] = {}
-    for item in changes(ctx):
-        by_date.setdefault(str(item[0].date), []).append(change_line(ctx, page, *item))
-    for day, lines in by_date.items():
-        out.append(f"## {day}\n")
+    everything = changes(ctx)
+    by_month: dict[str, list[str]] = {}
+    for item in everything[:CHANGES_SHOWN]:
+        by_month.setdefault(f"{item[0].date:%Y-%m}", []).append(change_line(ctx, page, *item))
+    for month, lines in by_month.items():
+        out.append(f"## {month}\n")
         out.append(html_block('<ul class="tkb-changes">', *lines, "</ul>"))
+    if len(everything) > CHANGES_SHOWN:
+        out.append(f"Older changes ({len(everything) - CHANGES_SHOWN}) are in the ring history on each trend's page.\n")
     return "\n".join(out)
 
 
@@ -369,7 +384,9 @@ def sources_page(ctx: SiteContext) -> str:
 
 
 def tags_page() -> str:
-    return front_matter(title="Tags") + "# Tags\n\nEvery tag and the trends that carry it.\n\n<!-- material/tags -->\n"
+    # Left out of search: every trend page carries its tags, which the search index holds.
+    return (front_matter(title="Tags", search={"exclude": True})
+            + "# Tags\n\nEvery tag and the trends that carry it.\n\n<!-- material/tags -->\n")
 
 
 def nav(ctx: SiteContext) -> list:

@@ -6,9 +6,11 @@ import json
 import re
 from pathlib import Path
 
-from tests.conftest import snapshot
+from site_hooks.build import Changes, build_site, changes
+from tests.conftest import TODAY, snapshot
 from tests.site_hooks.activity import active_content
 from tests.site_hooks.conftest import mkdocs_build, site_root
+from trendkb import store
 
 EXPECTED_FILES = [
     "index.html", "areas/alpha/index.html", "areas/beta/index.html", "trends/first-trend/index.html",
@@ -64,3 +66,23 @@ def test_build_writes_nothing_into_the_sources(tmp_path: Path):
     before = snapshot(root)
     assert mkdocs_build(root, tmp_path / "site").returncode == 0
     assert snapshot(root) == before
+
+
+def test_a_rebuild_writes_only_what_an_edit_changed(tmp_path: Path):
+    root = site_root(tmp_path, hostile=False)
+    before = build_site(store.load(root), TODAY)
+    assert changes(None, before) is None
+    assert changes(before, build_site(store.load(root), TODAY)) == Changes(set(), set(), set())
+
+    record = root / "trends" / "beta" / "second-trend.yaml"
+    record.write_text(record.read_text().replace("summary: ", "summary: Edited. ", 1))
+    after = build_site(store.load(root), TODAY)
+    delta = changes(before, after)
+    assert "trends/second-trend.md" in delta.pages and "areas/beta.md" in delta.pages
+    assert "trends/first-trend.md" not in delta.pages and "areas/alpha.md" not in delta.pages
+    assert delta.files == {"api/trends.json"}
+
+    record.write_text(record.read_text().replace("tags: []", "tags:\n- new-tag"))
+    assert changes(after, build_site(store.load(root), TODAY)) is None  # the tags index lists every page
+    record.write_text(record.read_text().replace("title: Second fixture trend", "title: Renamed"))
+    assert changes(after, build_site(store.load(root), TODAY)) is None  # the navigation shows every title

@@ -53,3 +53,16 @@ def test_radar_places_each_trend_in_its_ring_column_and_area_band_with_its_url()
     assert list(trace["y"]) == [0.5, 1.5, 2.5]  # Area A needs two slots, Area B starts below them
     assert list(trace["customdata"]) == ["trends/one/", "trends/two/", "trends/three/"]
     assert spec["layout"]["yaxis"]["ticktext"] == ["Area A", "Area B"]
+
+
+def test_specs_are_what_plotly_itself_accepts():
+    # The specs are written as plain dicts; plotly's own validation still has to accept every key.
+    import plotly.graph_objects as go
+
+    points = pd.DataFrame([("One", "Area A", "adopt", "trends/one/")], columns=["title", "area", "ring", "url"])
+    specs = [charts.trend_chart(frame([1, 2, 4], [100, 100, 200]), "T"), charts.sparkline(frame([1, 2])),
+             charts.area_chart({"a": frame([1, 2])}), charts.radar(points, ["Area A"])]
+    for spec in specs:
+        figure = go.Figure(data=spec["data"], layout=spec["layout"])
+        assert figure.to_plotly_json()["layout"]["hovermode"] == "closest"
+        assert "template" not in spec["layout"]  # trendkb.js draws without one

@@ -96,11 +96,19 @@ def test_examples_page_lists_each_notebook_with_its_links_and_trends(ctx):
     assert "External demo" not in page  # URL examples stay on their trend pages
 
 
-def test_changes_are_newest_first_with_moves_and_new_entries(ctx):
+def test_changes_are_newest_first_by_month_with_moves_and_new_entries(ctx):
     page = pages.changes_page(ctx)
-    assert sections(page) == ["2025-06-01", "2025-03-01", "2024-01-10"]
-    assert "moved from" in page.split("## 2025-03-01")[1].split("##")[0]
-    assert "added in" in page.split("## 2024-01-10")[1]
+    assert sections(page) == ["2025-06", "2025-03", "2024-01"]
+    assert "<time>2025-03-01</time>" in page and "moved from" in page.split("## 2025-03")[1].split("##")[0]
+    assert "added in" in page.split("## 2024-01")[1]
+    assert 'search: {"exclude": true}' in page  # trend pages hold the same history
+
+
+def test_changes_page_shows_the_newest_and_says_where_the_rest_is(ctx, monkeypatch):
+    monkeypatch.setattr(pages, "CHANGES_SHOWN", 2)
+    page = pages.changes_page(ctx)
+    assert page.count("<li>") == 2 and sections(page) == ["2025-06", "2025-03"]
+    assert "Older changes (1) are in the ring history on each trend's page." in page
 
 
 def test_sources_page_lists_status_and_escapes_errors(ctx):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from trendkb.models import MonthlyCount
-from trendkb.momentum import Label, momentum, series
+from trendkb.momentum import Label, all_series, momentum, series
 
 TODAY = dt.date(2026, 11, 25)
 FETCHED = dt.datetime(2026, 11, 25, tzinfo=dt.UTC)
@@ -37,3 +37,13 @@ def test_small_changes_are_steady_and_short_series_have_no_data():
     assert momentum(series(counts("t", [10] * 6 + [11] * 6 + [0]), "t", "a", TODAY)).label == Label.STEADY
     assert momentum(series(counts("t", [10] * 5), "t", "a", TODAY)).label == Label.NO_DATA
     assert momentum(series(counts("t", [0] * 6 + [3] * 6 + [0]), "t", "a", TODAY)).label == Label.NEW
+
+
+def test_all_series_at_once_equals_one_at_a_time():
+    data = counts("t", [10] * 13) + counts("u", [3] * 6) + counts("baseline:a", [100] * 13) + \
+        counts("baseline:b", [0] * 13)
+    together = all_series(data, {"t": "a", "u": "b", "none": "a"}, TODAY)
+    for trend, area in (("t", "a"), ("u", "b"), ("none", "a")):
+        assert together[trend].equals(series(data, trend, area, TODAY))
+    assert together["u"]["share"].isna().all()  # a zero baseline gives no share
+    assert together["none"].empty

@@ -49,6 +49,31 @@ def test_signal_files_load_and_their_trend_links_are_checked(kb_root):
     assert problems == ["trends/signals/arxiv/2026-11.yaml:16: papers[0].trends[1]: no trend has the id 'gone-trend'"]
 
 
+def test_a_bad_field_in_a_large_signal_file_is_located(kb_root):
+    folder = kb_root / "trends" / "signals" / "arxiv"
+    folder.mkdir(parents=True)
+    second = PAPERS.format(trend="second-trend").split("papers:\n")[1].replace("2611.01230", "not-an-id")
+    (folder / "2026-11.yaml").write_text(PAPERS.format(trend="second-trend") + second)
+    problems = [str(p) for p in validate(store.load(kb_root), TODAY)]
+    assert problems == ["trends/signals/arxiv/2026-11.yaml:17: papers[1].arxiv_id: 'not-an-id' is not an arXiv id "
+                        "without version, like '1706.03762'"]
+
+
+def test_a_load_reuses_the_signal_files_that_did_not_change(kb_root):
+    folder = kb_root / "trends" / "signals" / "arxiv"
+    folder.mkdir(parents=True)
+    (folder / "2026-10.yaml").write_text(PAPERS.format(trend="second-trend").replace("2026-11", "2026-10"))
+    (folder / "2026-11.yaml").write_text(PAPERS.format(trend="second-trend"))
+    first = store.load(kb_root)
+    (folder / "2026-11.yaml").write_text(PAPERS.format(trend="gone-trend"))  # as an editor would: same inode
+    again = store.load(kb_root, reuse=first)
+    october, november = (entry.record for entry in again.signal_files)
+    assert october is first.signal_files[0].record  # unchanged: taken over
+    assert november is not first.signal_files[1].record and november.papers[0].trends[1] == "gone-trend"
+    assert [p.field for p in validate(again, TODAY)] == ["papers[0].trends[1]"]
+    assert store.load(kb_root, reuse=again).signal_files[1].record is november
+
+
 def test_status_and_counts_files_load(kb_root):
     signals = kb_root / "trends" / "signals"
     signals.mkdir(parents=True)

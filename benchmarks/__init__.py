@@ -1,0 +1,1 @@
+"""Benchmarks: a synthetic knowledge base generator and the build and collector measurements."""

@@ -1,0 +1,202 @@
+"""The benchmark: builds, serve rebuilds, page weights, validation and collectors, in one table.
+
+    make bench                       # the bundled knowledge base and the large synthetic one
+    python -m benchmarks.run --tiny  # the same on a tiny synthetic knowledge base (the smoke test)
+
+Prints one table and writes every figure as JSON to benchmarks/results/
+(latest.json and one file per run). Targets apply to the large synthetic
+knowledge base; benchmarks/README.md explains each row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from benchmarks import collect, measure
+from benchmarks.generate import REPO, Size, generate
+from trendkb import store
+
+RESULTS = REPO / "benchmarks" / "results"
+TINY = Size(areas=2, trends=5, papers=200, news=40, months=14, feeds=2)
+# (key, label, unit, target, lower is better): the targets of issue 6, for the large synthetic knowledge base.
+TARGETS = {
+    "overhead": 1.3,
+    "peak_mb": 2048,
+    "rebuild_s": 3.0,
+    "search_mb": 5.0,
+    "largest_html_kb": 500,
+    "home_kb": 300,
+    "validate_s": 10.0,
+}
+
+
+def bundled_root(work: Path) -> Path:
+    """A copy of this repository's knowledge base, shaped like generate()'s output (the serve edit must not touch
+    the checkout)."""
+    root = work / "bundled"
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / store.TRENDS_DIR, root / store.TRENDS_DIR)
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(config.replace("  - site_hooks/hooks.py",
+                                                    f"  - {REPO / 'site_hooks' / 'hooks.py'}"), encoding="utf-8")
+    return root
+
+
+def counts(root: Path) -> dict:
+    kb = store.load(root)
+    papers = sum(len(getattr(e.record, "papers", [])) for e in kb.signal_files)
+    news = sum(len(getattr(e.record, "items", [])) for e in kb.signal_files)
+    signal_bytes = sum(path.stat().st_size for path in (root / store.TRENDS_DIR / store.SIGNALS_DIR).rglob("*.yaml"))
+    return {"trends": len(kb.trends), "papers": papers, "news": news, "signal_mb": round(signal_bytes / 2**20, 1)}
+
+
+def bench_kb(root: Path, work: Path, python: str, serve: bool) -> dict:
+    """Every per-knowledge-base figure for one repository root."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    out: dict = {"size": counts(root)}
+    site, plain_site = work / "site", work / "plain-site"
+    build = measure.checked(measure.run(
+        [python, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(root / "mkdocs.yml"), "-d", str(site)],
+        cwd=root, env=env), "mkdocs build")
+    stages = measure.checked(measure.run([python, "-m", "benchmarks.stages", str(root), "--plain", str(work / "plain")],
+                                         cwd=REPO, env=env), "stage timings")
+    plain = measure.checked(measure.run(
+        [python, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(work / "plain" / "mkdocs.yml"),
+         "-d", str(plain_site)], cwd=work / "plain", env=env), "plain mkdocs build")
+    validate = measure.checked(measure.run(
+        [python, "-c", "import sys; from trendkb.cli import main; sys.exit(main())", "--root", str(root), "validate"],
+        cwd=root, env=env), "trendkb validate")
+    out["build"] = {"seconds": round(build.seconds, 2), "peak_mb": round(build.peak_mb)}
+    out["plain"] = {"seconds": round(plain.seconds, 2), "peak_mb": round(plain.peak_mb)}
+    out["overhead"] = round(build.seconds / plain.seconds, 2)
+    out["stages"] = {name: round(seconds, 3) for name, seconds in json.loads(stages.output.splitlines()[-1]).items()}
+    out["validate_s"] = round(validate.seconds, 2)
+    page, size = measure.largest_html(site)
+    out["largest_html"] = {"page": page, "kb": round(size / 1024, 1)}
+    out["search_mb"] = round((site / "search" / "search_index.json").stat().st_size / 2**20, 2)
+    trend = next(iter(sorted((site / "trends").glob("*/index.html"))))
+    out["home"] = measure.page_weight(site, "index.html")
+    out["trend_page"] = measure.page_weight(site, trend.relative_to(site).as_posix())
+    if serve:
+        out["serve"] = measure.serve_rebuild(root, python)
+    return out
+
+
+def _cell(value: object) -> str:
+    return "-" if value is None else str(value)
+
+
+def table(results: dict) -> str:
+    """One table: a row per figure, a column per knowledge base, the target and whether it holds."""
+    kbs = list(results["kbs"])
+
+    def get(kb: str, *path: str) -> object:
+        node = results["kbs"][kb]
+        for key in path:
+            node = node.get(key) if isinstance(node, dict) else None
+        return node
+
+    rows: list[tuple[str, list[object], str, str]] = []
+
+    def row(label: str, values: list[object], target: str = "", key: str | None = None, value=None) -> None:
+        verdict = ""
+        if key is not None and value is not None:
+            verdict = "yes" if value <= TARGETS[key] else "NO"
+        rows.append((label, values, target, verdict))
+
+    last = kbs[-1]
+    row("trends / papers / news", [f"{get(k, 'size', 'trends')} / {get(k, 'size', 'papers')} / "
+                                   f"{get(k, 'size', 'news')}" for k in kbs])
+    row("signal files (MB of YAML)", [get(k, "size", "signal_mb") for k in kbs])
+    row("mkdocs build (s)", [get(k, "build", "seconds") for k in kbs])
+    row("plain MkDocs, same pages (s)", [get(k, "plain", "seconds") for k in kbs])
+    row("overhead: build / plain", [get(k, "overhead") for k in kbs], "<= 1.3", "overhead", get(last, "overhead"))
+    row("peak memory, build (MB)", [get(k, "build", "peak_mb") for k in kbs], "< 2048", "peak_mb",
+        get(last, "build", "peak_mb"))
+    row("peak memory, plain (MB)", [get(k, "plain", "peak_mb") for k in kbs])
+    for stage in ("load and validate", "momentum", "charts", "pages", "exports"):
+        row(f"  hooks: {stage} (s)", [get(k, "stages", stage) for k in kbs])
+    row("serve: first build (s)", [get(k, "serve", "first_build_s") for k in kbs])
+    row("serve: one trend edited, page shows it (s)", [get(k, "serve", "rebuild_s") for k in kbs], "<= 3",
+        "rebuild_s", get(last, "serve", "rebuild_s"))
+    row("  of which MkDocs' rebuild (s)", [get(k, "serve", "rebuild_mkdocs_s") for k in kbs])
+    row("trendkb validate (s)", [get(k, "validate_s") for k in kbs], "< 10", "validate_s", get(last, "validate_s"))
+    row("largest HTML page (KB)", [f"{get(k, 'largest_html', 'kb')} {get(k, 'largest_html', 'page')}" for k in kbs],
+        "<= 500", "largest_html_kb", get(last, "largest_html", "kb"))
+    row("search index (MB)", [get(k, "search_mb") for k in kbs], "< 5", "search_mb", get(last, "search_mb"))
+    for name, key in (("home page", "home"), ("trend page", "trend_page")):
+        home = key == "home"
+        row(f"{name}: HTML+CSS+JS+JSON, gzip (KB)", [get(k, key, "page_gzip_kb") for k in kbs],
+            "< 300" if home else "", "home_kb" if home else None, get(last, key, "page_gzip_kb") if home else None)
+        row(f"{name}: same, uncompressed (KB)", [get(k, key, "page_kb") for k in kbs])
+        row(f"{name}: + search worker and index, gzip (KB)", [get(k, key, "search_gzip_kb") for k in kbs])
+        row(f"{name}: + plotly.js, gzip (KB)", [get(k, key, "plotly_gzip_kb") for k in kbs])
+    collectors = results.get("collectors", {})
+    for name in ("arxiv", "feeds"):
+        numbers = collectors.get(name, {})
+        row(f"collect {name}: entries per second", [numbers.get("per_second") if k == last else None for k in kbs])
+
+    headers = ["figure", *kbs, "target", "holds"]
+    cells = [[label, *map(_cell, values), target, verdict] for label, values, target, verdict in rows]
+    widths = [max(len(line[i]) for line in [headers, *cells]) for i in range(len(headers))]
+    lines = [" | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)),
+             "-|-".join("-" * w for w in widths)]
+    lines += [" | ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) for line in cells]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
+    parser.add_argument("--tiny", action="store_true", help="a tiny synthetic knowledge base only (smoke test)")
+    parser.add_argument("--trends", type=int, help="trends in the synthetic knowledge base (default 500)")
+    parser.add_argument("--papers", type=int, help="papers (default 100,000)")
+    parser.add_argument("--news", type=int, help="news items (default 20,000)")
+    parser.add_argument("--months", type=int, help="months (default 36)")
+    parser.add_argument("--no-serve", action="store_true", help="skip the mkdocs serve rebuild")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="folder for the JSON results")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder with the sites")
+    args = parser.parse_args(argv)
+    size = TINY if args.tiny else Size()
+    size = Size(**{**size.__dict__, **{k: v for k in ("trends", "papers", "news", "months")
+                                       if (v := getattr(args, k)) is not None}})
+    python = sys.executable
+    work = Path(tempfile.mkdtemp(prefix="trendkb-bench-"))
+    try:
+        results: dict = {"when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                                     "system": platform.platform()},
+                         "size": size.__dict__, "kbs": {}}
+        roots = {} if args.tiny else {"bundled": bundled_root(work)}
+        print(f"generating the synthetic knowledge base {size} ...", file=sys.stderr)
+        roots["synthetic"] = generate(work / "synthetic", size)
+        for name, root in roots.items():
+            print(f"measuring {name} ...", file=sys.stderr)
+            results["kbs"][name] = bench_kb(root, work / f"{name}-out", python, serve=not args.no_serve)
+        print("measuring the collectors ...", file=sys.stderr)
+        entries, items, page = (200, 100, 100) if args.tiny else (10_000, 2_000, 2_000)
+        results["collectors"] = collect.throughput(work, entries, items, page)
+        text = table(results)
+        print(text)
+        args.results.mkdir(parents=True, exist_ok=True)
+        stamp = results["when"].replace(":", "").replace("-", "")
+        for name in (f"{stamp}{'-tiny' if args.tiny else ''}.json", "latest.json"):
+            (args.results / name).write_text(json.dumps({**results, "table": text}, indent=2) + "\n",
+                                             encoding="utf-8")
+    finally:
+        if args.keep:
+            print(f"kept {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

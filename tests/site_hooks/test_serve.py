@@ -1,0 +1,95 @@
+"""`mkdocs serve --dirty` (make serve): an incremental rebuild serves what a fresh build would.
+
+The hooks have MkDocs render only the pages an edit changed (site_hooks/hooks.py);
+here every page and the search index served after an edit are compared with a
+plain `mkdocs serve` started afresh on the edited records. A synthetic knowledge base (from
+benchmarks/generate.py) gives signals, charts and tags to go stale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import Size, generate
+from benchmarks.measure import SERVE_OPTIONS, fetch, free_port
+from trendkb import models, store
+from trendkb.yamlio import read_yaml, write_atomic
+
+
+class Server:
+    def __init__(self, root: Path, options: list[str]):
+        self.port = free_port()
+        self.log = root.parent / f"serve-{self.port}.log"
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "mkdocs", "serve", *options, "-f", str(root / "mkdocs.yml"),
+                 "--dev-addr", f"127.0.0.1:{self.port}"], cwd=root, stdout=out, stderr=subprocess.STDOUT)
+
+    def get(self, path: str, wanted: str = "", timeout: float = 60) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log.read_text()
+            text = fetch(f"http://127.0.0.1:{self.port}/{path}", timeout=30)
+            if text is not None and wanted in text:
+                return text
+            time.sleep(0.05)
+        raise AssertionError(f"{path} never showed {wanted!r}:\n{self.log.read_text()[-2000:]}")
+
+    def page(self, path: str) -> str:
+        # The port and the live-reload epoch differ between two servers; nothing else may.
+        text = self.get(path).replace(str(self.port), "PORT")
+        return re.sub(r"livereload\(\d+, \d+\)", "livereload()", text)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def edit(path: Path, today: dt.date) -> None:
+    """A researcher's edit: a new summary and a ring move (which the home, area and changes pages show)."""
+    trend = models.Trend.model_validate(read_yaml(path, path.name).data)
+    ring = next(r for r in models.Ring if r != trend.ring)
+    trend.summary = "Edited while the preview runs."
+    trend.ring = ring
+    trend.ring_history.append(models.RingChange(date=today, ring=ring, reason="Moved while the preview runs."))
+    write_atomic(path, store.trend_text(trend))
+
+
+def search_entries(text: str) -> list[str]:
+    return sorted(json.dumps(entry, sort_keys=True) for entry in json.loads(text)["docs"])
+
+
+@pytest.mark.parametrize("tags_change", [False, True], ids=["incremental", "tags-changed"])
+def test_a_rebuild_after_an_edit_serves_what_a_fresh_build_serves(tmp_path, tags_change):
+    root = generate(tmp_path / "kb", Size(areas=2, trends=6, papers=120, news=20, months=14, feeds=1))
+    path = sorted((root / "trends").glob("synthetic-area-1/*.yaml"))[0]
+    pages = ["", "explore/", "changes/", "tags/", "sources/", "examples/", "contributing/", "areas/synthetic-area-1/",
+             "areas/synthetic-area-2/", "charts/radar.json", "api/trends.json", f"trends/{path.stem}/",
+             *(f"trends/{other.stem}/" for other in sorted((root / "trends").glob("*/*.yaml"))
+               if other.parent.name != "signals" and other != path)]
+    first = Server(root, SERVE_OPTIONS)
+    try:
+        first.get(f"trends/{path.stem}/", "</html>")
+        time.sleep(1)  # let the watcher settle
+        edit(path, dt.date.today())
+        if tags_change:
+            path.write_text(path.read_text().replace("tags:\n", "tags:\n- edited-tag\n", 1))
+        first.get(f"trends/{path.stem}/", "Edited while the preview runs.")
+        second = Server(root, ["--strict"])  # MkDocs' own full build
+        try:
+            for page in pages:
+                assert first.page(page) == second.page(page), page
+            assert search_entries(first.get("search/search_index.json")) == \
+                search_entries(second.get("search/search_index.json"))
+        finally:
+            second.stop()
+    finally:
+        first.stop()
