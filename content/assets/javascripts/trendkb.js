@@ -38,6 +38,11 @@
     ["xaxis", "yaxis", "yaxis2"].forEach(function (axis) {
       if (layout[axis]) out[axis] = Object.assign({}, layout[axis], { gridcolor: grid, zerolinecolor: grid, linecolor: grid });
     });
+    if (layout.shapes) {
+      out.shapes = layout.shapes.map(function (shape) {
+        return Object.assign({}, shape, { line: Object.assign({}, shape.line, { color: grid }) });
+      });
+    }
     return out;
   }
 
