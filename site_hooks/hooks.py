@@ -66,14 +66,14 @@ def on_config(config):
     global _site, _kb
     root = Path(config.config_file_path).parent
     kb = _kb = store.load(root, reuse=_kb)
-    # The records live until the build ends: spare them the garbage collector's full
-    # passes while the pages are built and rendered (they are still freed by reference counting).
-    gc.freeze()
     problems = validate(kb, dt.date.today())
     if problems:
         listing = "\n".join(str(problem) for problem in problems)
         raise PluginError(f"the knowledge base has {len(problems)} problem(s); "
                           f"run 'trendkb validate' after fixing them:\n{listing}")
+    # The records live until the build ends: spare them the garbage collector's full
+    # passes while the pages are built and rendered (they are still freed by reference counting).
+    gc.freeze()
     own = (config.extra or {}).get("trendkb", {})
     settings = Settings(repo_url=own.get("repo_url"), branch=own.get("branch", "main"),
                         site_url=config.site_url, directory_urls=config.use_directory_urls)
@@ -125,6 +125,13 @@ def on_nav(nav, config, files):
 def on_post_build(config) -> None:
     global _built
     _built = _site
+    # Hand the frozen objects back to the collector, or each `mkdocs serve` rebuild would
+    # pin another build's worth of cycles in memory for the rest of the session.
+    gc.unfreeze()
+
+
+def on_build_error(error) -> None:
+    gc.unfreeze()
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
