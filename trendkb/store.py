@@ -209,12 +209,11 @@ def _kind(value: Any) -> str:
 # ---------------------------------------------------------------- loading
 
 
-def _read(
-    file: Path, root: Path, model: type[M], max_bytes: int = DEFAULT_MAX_BYTES, lines: bool = True
-) -> tuple[Loaded | None, list[Problem]]:
+def _read(file: Path, root: Path, model: type[M],
+          max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Loaded | None, list[Problem]]:
     shown = display_path(file, root)
     try:
-        doc = read_yaml(file, shown, max_bytes, lines)
+        doc = read_yaml(file, shown, max_bytes)
     except YamlProblem as exc:
         return None, [exc.problem]
     record, problems = parse_record(model, doc)
@@ -298,8 +297,7 @@ def _load(root: Path, reuse: KnowledgeBase | None) -> KnowledgeBase:
             if file in earlier and earlier[file][0] == stamp:
                 _, loaded, problems = earlier[file]
             else:
-                # Machine-written and large: lines are looked up only if a problem needs one.
-                loaded, problems = _read(file, root, model, SIGNAL_MAX_BYTES, lines=False)
+                loaded, problems = _read(file, root, model, SIGNAL_MAX_BYTES)
             kb.signal_reads[file] = (stamp, loaded, problems)
             kb.problems += problems
             if loaded:

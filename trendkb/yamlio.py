@@ -53,15 +53,9 @@ class Document:
     path: str
     data: Any
     lines: dict[Loc, int] = field(default_factory=dict)
-    # Set when the file was read without recording lines (see read_yaml): the lines are
-    # read from it again the first time a problem needs one.
-    source: Path | None = None
 
     def line_of(self, loc: Loc) -> int:
         """Line of the deepest known part of `loc` (a missing field points at its parent)."""
-        if self.source is not None:
-            self.lines = parse_yaml(_decode(self.source.read_bytes(), self.path), self.path).lines
-            self.source = None
         loc = tuple(loc)
         while loc:
             if loc in self.lines:
@@ -89,77 +83,8 @@ def format_loc(loc: Loc) -> str:
     return out
 
 
-_REFUSED = object()  # what _plain_data returns for a document parse_yaml would refuse
-_NO_KEY = object()  # an open mapping waiting for its next key
-
-
-def _plain_data(text: str) -> Any:
-    """The data of a document that parse_yaml accepts, without lines; _REFUSED for anything else.
-
-    The same rules as parse_yaml, without the bookkeeping for lines and messages:
-    recording a line for each of the millions of keys in the signal files made
-    reading them half as slow again (4.7 s instead of 3.2 s for 127 MB). On any
-    doubt it refuses, and parse_yaml then runs to say where and why.
-    """
-    # Local names: this loop runs once per event, millions of times for the signal files.
-    scalar, mapping, sequence = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
-    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
-    loader = Loader(text)
-    get_event = loader.get_event
-    containers: list[Any] = []  # open mappings and sequences, innermost last
-    keys: list[Any] = []  # for each open mapping its pending key (or _NO_KEY); None for sequences
-    root: Any = _REFUSED
-    documents = 0
-    try:
-        while (event := get_event()) is not None:  # None after the end of the stream
-            kind = event.__class__
-            if kind is scalar or kind is mapping or kind is sequence:
-                if event.anchor is not None or event.tag not in (None, "!"):
-                    return _REFUSED
-                if kind is scalar:
-                    value = None if event.implicit[0] and event.value in NULLS else event.value
-                else:
-                    value = {} if kind is mapping else []
-                if not containers:
-                    root = value
-                elif (key := keys[-1]) is None:
-                    containers[-1].append(value)
-                elif key is _NO_KEY:
-                    if value.__class__ is not str or value in containers[-1]:
-                        return _REFUSED  # not a plain key, or a duplicate one
-                    keys[-1] = value
-                else:
-                    containers[-1][key] = value
-                    keys[-1] = _NO_KEY
-                if kind is not scalar:
-                    containers.append(value)
-                    keys.append(_NO_KEY if kind is mapping else None)
-            elif kind in ends:
-                containers.pop()
-                keys.pop()
-            elif kind is yaml.DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    return _REFUSED
-            elif kind is yaml.AliasEvent:
-                return _REFUSED
-    except yaml.YAMLError:
-        return _REFUSED
-    finally:
-        loader.dispose()
-    return root
-
-
-def parse_yaml(text: str, path: str, lines: bool = True) -> Document:
-    """Parse one YAML document into plain data with line numbers, or raise YamlProblem.
-
-    With lines=False a valid document is read faster and its Document has no
-    lines; `read_yaml` then records where to find them should they be needed.
-    """
-    if not lines:
-        data = _plain_data(text)
-        if data is not _REFUSED:
-            return Document(path=path, data=data)
+def parse_yaml(text: str, path: str) -> Document:
+    """Parse one YAML document into plain data with line numbers, or raise YamlProblem."""
     doc = Document(path=path, data=None)
     # Each open container: [value, loc, pending key (mappings only), key line, seen keys]
     stack: list[list[Any]] = []
@@ -262,22 +187,15 @@ def _decode(raw: bytes, display: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-def read_yaml(file: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES, lines: bool = True) -> Document:
-    """Read and parse a file, refusing oversized and non-UTF-8 ones before parsing.
-
-    lines=False is for large files that are rarely wrong (the collectors' signal
-    files): lines are then read again from the file only if a problem needs one.
-    """
+def read_yaml(file: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read and parse a file, refusing oversized and non-UTF-8 ones before parsing."""
     size = file.stat().st_size
     if size > max_bytes:
         raise _fail(
             display, 1, "(file)",
             f"the file is {size / 1e6:.1f} MB; files here are limited to {max_bytes / 1e6:.1f} MB",
         )
-    doc = parse_yaml(_decode(file.read_bytes(), display), display, lines)
-    if not doc.lines:
-        doc.source = file
-    return doc
+    return parse_yaml(_decode(file.read_bytes(), display), display)
 
 
 class _Dumper(_BaseDumper):

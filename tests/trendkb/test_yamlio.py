@@ -112,33 +112,3 @@ def test_failed_write_leaves_the_old_file_and_no_temp(tmp_path: Path, monkeypatc
         write_atomic(path, "new: true\n")
     assert path.read_text() == "old: true\n"
     assert os.listdir(tmp_path) == ["f.yaml"]
-
-
-REFUSED_OR_ODD = [
-    "a: 1\nb: 2\na: 3\n", "a: &x 1\nb: 2\n", "a: 1\nb: *x\n", "a:\n\tb: 1\n", "a: !!python/name:os.system x\n",
-    "a: 1\n---\nb: 2\n", "", "? [a, b]\n: 1\n", "~: 1\n", "a: !!str 1\n", "a: ! 1\nb: [1, {c: ~, 'd': \"\"}]\n",
-    "- a\n- [b, {c: d}]\n", "plain\n", "a: |\n  two\n  lines\n", "'x': 1\n\"y\": 2\n", "a: [1, 2\n",
-]
-
-
-@pytest.mark.parametrize("text", REFUSED_OR_ODD + [path.read_text(encoding="utf-8", errors="replace") for path in
-                                                   sorted((Path(__file__).parent.parent / "data").rglob("*.yaml"))])
-def test_reading_without_lines_gives_the_same_data_or_the_same_problem(text):
-    try:
-        full = parse_yaml(text, "f.yaml")
-    except YamlProblem as exc:
-        with pytest.raises(YamlProblem) as caught:
-            parse_yaml(text, "f.yaml", lines=False)
-        assert caught.value.problem == exc.problem
-        return
-    fast = parse_yaml(text, "f.yaml", lines=False)
-    assert fast.data == full.data and fast.lines == {}
-
-
-def test_lines_of_a_file_read_without_them_are_read_when_asked(tmp_path: Path):
-    path = tmp_path / "f.yaml"
-    path.write_text("a: 1\nlist:\n- x: 1\n  y: 2\n- x: 3\n")
-    doc = read_yaml(path, "f.yaml", lines=False)
-    assert doc.lines == {} and doc.source == path
-    assert doc.line_of(("list", 1, "x")) == 5
-    assert doc.source is None and doc.lines[("list", 0, "y")] == 4
