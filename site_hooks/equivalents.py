@@ -19,7 +19,9 @@ def _details(summary: str, head: list[str], rows: list[list[str]]) -> str:
     body = "".join("<tr>" + f'<th scope="row">{row[0]}</th>' + "".join(f"<td>{cell}</td>" for cell in row[1:])
                    + "</tr>" for row in rows)
     return (f'<details class="tkb-equivalent" {NO_SEARCH}><summary>{esc(summary)}</summary>'
-            f'<table class="tkb-table"><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table></details>')
+            # tabindex: a table wider than the page scrolls, and a keyboard can only scroll what it can focus.
+            f'<table class="tkb-table" tabindex="0"><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>'
+            "</details>")
 
 
 def trend_table(frame: pd.DataFrame) -> str:

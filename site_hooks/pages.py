@@ -49,7 +49,7 @@ def front_matter(**fields: object) -> str:
 def chart(ctx: SiteContext, page: str, name: str, label: str) -> str:
     """An interactive chart, drawn by trendkb.js when it nears the screen; a table of its numbers follows it."""
     return (f'<div class="tkb-chart" data-chart="{esc(ctx.rel(page, f"charts/{name}.json"))}" '
-            f'role="img" aria-label="{esc(label)}"></div>')
+            f'role="figure" aria-label="{esc(label)}"></div>')  # a figure, not an image: plotly adds buttons
 
 
 def no_signals(ctx: SiteContext, page: str) -> str:

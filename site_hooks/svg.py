@@ -36,7 +36,7 @@ BOLD = 1.12  # DejaVu Sans Bold is about a tenth wider
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """Pixels `text` takes at `size` px, never less than the browser will draw (see the module docstring)."""
     em = 0.0
-    for char in text:
+    for char in unicodedata.normalize("NFD", text):  # an accented letter as its letter and a mark of no width
         if unicodedata.east_asian_width(char) in ("W", "F"):
             em += 1.02
         elif unicodedata.combining(char):

@@ -90,6 +90,11 @@
     attributes: true, attributeFilter: ["data-md-color-scheme"]
   });
 
+  // Material's search box is a dialog with no name, which screen readers announce as just "dialog".
+  // It sits in the header, which instant navigation keeps, so naming it once is enough.
+  var search = document.querySelector(".md-search[role=dialog]");
+  if (search && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", "Search");
+
   // ------------------------------------------------------------ Explore
 
   function setupExplore() {
