@@ -26,10 +26,12 @@ def _details(summary: str, head: list[str], rows: list[list[str]]) -> str:
 
 def trend_table(frame: pd.DataFrame) -> str:
     """Month by month: papers, the area's baseline and the share, as the momentum chart draws them."""
-    rows = [[esc(row.month), str(int(row.papers)),
-             "" if row.baseline != row.baseline else str(int(row.baseline)),  # NaN: no baseline that month
-             "" if row.share != row.share else f"{row.share:.2%}"]
-            for row in frame.itertuples()]
+    # Plain lists, not DataFrame.itertuples: that cost a second per 500 trends.
+    columns = zip(*(frame[name].tolist() for name in ("month", "papers", "baseline", "share")), strict=True)
+    rows = [[esc(month), str(int(papers)),
+             "" if baseline != baseline else str(int(baseline)),  # NaN: no baseline that month
+             "" if share != share else f"{share:.2%}"]
+            for month, papers, baseline, share in columns]
     return _details("The chart as a table", ["Month", "Papers", "Area baseline", "Share of the area"], rows)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from urllib.parse import urlencode
 
 from site_hooks import equivalents, radar, svg
 from site_hooks.context import SiteContext, area_src, trend_src
@@ -96,7 +97,7 @@ def trend_table(ctx: SiteContext, page: str, trends: Iterable[models.Trend], sho
 
 def explore_link(ctx: SiteContext, page: str, **query: str) -> str:
     """Explore with filters and sort order in its address (the keys trendkb.js reads)."""
-    return ctx.rel(page, "explore.md") + "?" + "&".join(f"{key}={value}" for key, value in query.items())
+    return ctx.rel(page, "explore.md") + "?" + urlencode(query)
 
 
 # ---------------------------------------------------------------- changes
@@ -142,8 +143,9 @@ def radar_section(ctx: SiteContext) -> str:
     blips = [radar.Blip(t.title, ctx.rel(HOME, trend_src(t.id)), t.area, str(t.ring))
              for t in sorted(ctx.trends.values(), key=rank)]
     areas = [(a.id, a.title) for a in ctx.areas.values()]
+    by_momentum = str(EXPLORE_SORTABLE.index("Momentum"))
     figure = radar.radar(areas, blips, lambda area, ring: explore_link(
-        ctx, HOME, area=area, ring=ring, sort="3", dir="desc"))
+        ctx, HOME, area=area, ring=ring, sort=by_momentum, dir="desc"))
     rings = "; ".join(f"**{ring}**: {text}" for ring, text in RING_HELP.items())
     return (f"## The radar\n\nEvery trend by area and ring ({rings}). Each title opens its trend. A cell lists "
             "its fastest rising trends first; when it holds more than fit, the rest are one click away in Explore.\n"
@@ -331,6 +333,10 @@ def signals_block(ctx: SiteContext, page: str, trend: models.Trend, limit: int =
 # ---------------------------------------------------------------- explore, changes, sources, tags
 
 
+# Explore's sortable columns, in order; a column's index is its `sort` value in the address.
+EXPLORE_SORTABLE = ("Trend", "Area", "Ring", "Momentum")
+
+
 def explore_page(ctx: SiteContext) -> str:
     page = "explore.md"
     rows = []
@@ -374,7 +380,7 @@ def explore_page(ctx: SiteContext) -> str:
                    '<p class="tkb-count" aria-live="polite"></p>',
                    '<table class="tkb-table" data-tkb-sortable><thead><tr>',
                    *(f'<th data-key="{key}" aria-sort="none"><button type="button">{name}</button></th>'
-                     for key, name in enumerate(("Trend", "Area", "Ring", "Momentum"))),
+                     for key, name in enumerate(EXPLORE_SORTABLE)),
                    "<th>Tags</th></tr></thead><tbody>",
                    *rows, "</tbody></table>"),
     ])
