@@ -11,9 +11,8 @@ import datetime as dt
 from pathlib import Path
 
 from trendkb import models
-from trendkb.problems import Problem
+from trendkb.problems import Problem, format_loc
 from trendkb.store import EXAMPLES_DIR, KnowledgeBase, Loaded
-from trendkb.yamlio import format_loc
 
 # A researcher east of UTC may date an entry "tomorrow" by the CI clock:
 # allow one day of slack rather than fail their pull request.
