@@ -19,11 +19,12 @@ import pandas as pd
 
 from site_hooks import charts, exports, pages
 from site_hooks.context import Settings, SiteContext, area_src, trend_src
-from site_hooks.reference import schema_reference
+from site_hooks.reference import schema_reference, signals_reference
 from trendkb.store import KnowledgeBase
 
 HOME_MARKER = "<!-- trendkb:home -->"
 REFERENCE_MARKER = "<!-- trendkb:schema-reference -->"
+SIGNALS_MARKER = "<!-- trendkb:signals-reference -->"
 
 
 @dataclass
@@ -82,7 +83,8 @@ def build_site(kb: KnowledgeBase, today: dt.date, settings: Settings | None = No
         files = {f"charts/{name}.json": json.dumps(spec, separators=(",", ":")) for name, spec in specs.items()}
     site = Site(nav=pages.nav(ctx))
     with _stage(timings, "pages"):
-        site.markers = {HOME_MARKER: pages.home_sections(ctx, names), REFERENCE_MARKER: schema_reference()}
+        site.markers = {HOME_MARKER: pages.home_sections(ctx, names), REFERENCE_MARKER: schema_reference(),
+                        SIGNALS_MARKER: signals_reference(kb.signals.kinds)}
         for area in ctx.areas.values():
             site.pages[area_src(area.id)] = pages.area_page(ctx, area, names)
         for trend in ctx.trends.values():

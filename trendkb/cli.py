@@ -1,4 +1,9 @@
-"""The `trendkb` command line: validate, new, schema, fmt, collect.
+"""The `trendkb` command line: validate, new, schema, fmt, and the commands of plugins.
+
+Commands that need more than the core (`collect`, from the collectors package)
+come in through the `trendkb.commands` entry point: a function that adds its
+subcommand to the parser. So the core never imports them, and a package that
+adds a command is installed, not wired in here.
 
 Each command is a small function from parsed arguments to an exit code:
 0 success, 1 invalid records, 2 usage or configuration errors. Problems go to
@@ -10,9 +15,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 from collections.abc import Callable, Sequence
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 
 from trendkb import __version__, store
@@ -23,13 +28,15 @@ from trendkb.validate import validate
 from trendkb.yamlio import write_atomic
 
 OK, INVALID, USAGE = 0, 1, 2
+COMMANDS_GROUP = "trendkb.commands"
 
 
 class UsageError(Exception):
     """A mistake in how the command was called or configured; exit code 2."""
 
 
-def _root(args: argparse.Namespace, near: Path | None = None) -> Path:
+def repository_root(args: argparse.Namespace, near: Path | None = None) -> Path:
+    """The repository given with --root, else the one holding `near` (or the working directory)."""
     if args.root:
         root = Path(args.root)
         if not (root / store.TRENDS_DIR / store.AREAS_FILE).is_file():
@@ -63,7 +70,7 @@ def _load_checked(args: argparse.Namespace, today: Callable[[], dt.date]):
     for given, path in zip(args.paths, paths, strict=True):
         if not path.exists():
             raise UsageError(f"{given}: no such file or folder")
-    root = _root(args, paths[0] if paths else None)
+    root = repository_root(args, paths[0] if paths else None)
     roots = {store.find_root(path) for path in paths}
     if len(roots) > 1 or (paths and root.resolve() not in roots and not args.root):
         raise UsageError("the paths belong to different knowledge bases; validate one at a time")
@@ -79,14 +86,14 @@ def cmd_validate(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
     if problems:
         _print_problems(problems)
         return INVALID
-    signals = sum(len(getattr(e.record, "papers", getattr(e.record, "items", []))) for e in kb.signal_files)
+    signals = sum(kb.signals.count(kind) for kind in kb.signals.kinds if kind.evidence)
     print(f"OK: {len(kb.trends)} trends in {len(kb.areas)} areas, {signals} collected signals",
           file=sys.stderr)
     return OK
 
 
 def cmd_new(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
-    root = _root(args)
+    root = repository_root(args)
     kb = store.load(root)
     area_ids = [area.id for area in kb.areas]
     if args.area not in area_ids:
@@ -106,7 +113,7 @@ def cmd_new(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
 
 
 def cmd_schema(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
-    root = _root(args)
+    root = repository_root(args)
     target = root / store.TRENDS_DIR / store.SCHEMA_FILE
     text = schema_text()
     if args.check:
@@ -141,34 +148,6 @@ def cmd_fmt(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
     return INVALID if (stale and args.check) else OK
 
 
-def cmd_collect(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
-    # Imported here: trendkb must not depend on the network code, and only this command needs it.
-    from collectors import run as collect_run
-
-    root = _root(args)
-    since = None
-    if args.since:
-        try:
-            since = dt.date.fromisoformat(args.since)
-        except ValueError:
-            raise UsageError(f"--since {args.since!r} is not a date; write it as YYYY-MM-DD") from None
-        if since > today():
-            raise UsageError(f"--since {since} is in the future (today is {today()})")
-    if not 0 <= args.backfill_months <= 240:
-        raise UsageError("--backfill-months takes a number of months from 0 to 240")
-    arxiv_url = args.arxiv_url or os.environ.get("TRENDKB_ARXIV_URL") or collect_run.DEFAULT_ARXIV_URL
-    if not arxiv_url.startswith(("http://", "https://")):
-        raise UsageError(f"the arXiv API URL {arxiv_url!r} does not start with http:// or https://")
-    options = collect_run.Options(
-        trend=args.trend, since=since, backfill_months=args.backfill_months, arxiv_url=arxiv_url,
-        feeds_path=Path(args.feeds) if args.feeds else None, dry_run=args.dry_run, debug=args.debug,
-    )
-    try:
-        return collect_run.collect(root, args.source, options, collect_run.system_environment()).exit_code
-    except collect_run.ConfigError as exc:
-        raise UsageError(str(exc)) from None
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="trendkb", description="Keep the machine-learning trends knowledge base in shape."
@@ -197,25 +176,18 @@ def build_parser() -> argparse.ArgumentParser:
     fmt_cmd.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: all trends)")
     fmt_cmd.set_defaults(run=cmd_fmt)
 
-    collect_cmd = commands.add_parser(
-        "collect", help="fetch arXiv papers and counts and news items into trends/signals/; "
-                        "exit 1 if a source failed (the rest is stored)")
-    collect_cmd.add_argument("source", nargs="?", default="all", choices=("arxiv", "news", "all"),
-                             help="which source to collect (default: all)")
-    collect_cmd.add_argument("--trend", metavar="ID", help="only this trend (and its area's arXiv baseline)")
-    collect_cmd.add_argument("--since", metavar="DATE",
-                             help="papers updated and news published on or after DATE (YYYY-MM-DD), "
-                                  "instead of from where the last run stopped")
-    collect_cmd.add_argument("--backfill-months", metavar="N", type=int, default=0,
-                             help="also count arXiv papers for the N months before this one; "
-                                  "resumable, finished months are not asked again")
-    collect_cmd.add_argument("--dry-run", action="store_true", help="fetch and report, but write nothing")
-    collect_cmd.add_argument("--arxiv-url", metavar="URL",
-                             help="arXiv API endpoint (default: $TRENDKB_ARXIV_URL, "
-                                  "else https://export.arxiv.org/api/query)")
-    collect_cmd.add_argument("--feeds", metavar="FILE", help="feed list to read (default: trends/feeds.yaml)")
-    collect_cmd.set_defaults(run=cmd_collect)
+    for plugin in entry_points(group=COMMANDS_GROUP):
+        _add_plugin(plugin, commands)
     return parser
+
+
+def _add_plugin(plugin: EntryPoint, commands: argparse._SubParsersAction) -> None:
+    try:
+        plugin.load()(commands)
+    except Exception as exc:
+        # One broken plugin must not take 'validate' down with it.
+        print(f"trendkb: the '{plugin.name}' command could not be loaded ({exc.__class__.__name__}: {exc}); "
+              "reinstall with 'make' or 'pip install -e .'", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None, today: Callable[[], dt.date] = dt.date.today) -> int:

@@ -3,8 +3,9 @@
 People write `Area` (in `trends/areas.yaml`) and `Trend` (one file per trend
 under `trends/<area>/`). The collectors write the signal records under
 `trends/signals/`: `Paper`, `NewsItem`, `MonthlyCount` and `SourceStatus`, plus
-their own bookkeeping (`CollectorState`). `FeedsFile` (`trends/feeds.yaml`) lists
-the news feeds they read.
+their own bookkeeping (`Watermark`, `FeedCache`, `CountQuery`); where each kind
+is filed is declared in `trendkb.signals`. `FeedsFile` (`trends/feeds.yaml`)
+lists the news feeds they read.
 
 Each field carries a description: it is the documentation a researcher sees in
 their editor (through `trends/schema.json`) and on the site's schema reference,
@@ -17,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -246,54 +247,25 @@ class NewsItem(Record):
     trends: list[Slug] = Field(min_length=1, description="Ids of the trends the item matched.")
 
 
-class PapersFile(Record):
-    """trends/signals/arxiv/YYYY-MM.yaml: papers first published that month."""
-
-    month: Month
-    papers: list[Paper] = Field(default_factory=list)
-
-
-class NewsFile(Record):
-    """trends/signals/news/YYYY-MM.yaml: news items published that month."""
-
-    month: Month
-    items: list[NewsItem] = Field(default_factory=list)
-
-
 class MonthlyCount(Record):
     """Number of arXiv papers matching a query in one month."""
 
     subject: str = Field(description="Trend id, or 'baseline:<area id>' for an area's baseline query.")
-    month: Month
-    count: int = Field(ge=0)
+    month: Month = Field(description="The month of submission counted, YYYY-MM.")
+    count: int = Field(ge=0, description="Papers the query matched in that month (arXiv's total hit count).")
     fetched: dt.datetime = Field(description="When the count was asked for.")
-
-
-class CountsFile(Record):
-    """trends/signals/counts.yaml: monthly counts for every trend and baseline."""
-
-    counts: list[MonthlyCount] = Field(default_factory=list)
 
 
 class SourceStatus(Record):
     """How the last runs of one collector source went."""
 
     source: str = Field(description="Source id, e.g. 'arxiv' or 'news:<feed id>'.")
-    kind: Literal["arxiv", "news"]
-    last_attempt: dt.datetime | None = None
-    last_success: dt.datetime | None = None
+    kind: Slug = Field(description="The collector the source belongs to, e.g. 'arxiv' or 'news'.")
+    last_attempt: dt.datetime | None = Field(default=None, description="When the source was last asked.")
+    last_success: dt.datetime | None = Field(default=None, description="When it last answered in full.")
     items_added: int = Field(default=0, ge=0, description="Items added on the day of the last success "
                                                           "(by every successful run that day, UTC).")
     last_error: str | None = Field(default=None, description="Message of the last failure, if the last run failed.")
-
-
-class StatusFile(Record):
-    """trends/signals/status.yaml: one status per collector source."""
-
-    sources: list[SourceStatus] = Field(default_factory=list)
-
-
-# ---------------------------------------------------------------- collector config and state
 
 
 class Feed(Record):
@@ -339,11 +311,3 @@ class CountQuery(Record):
 
     subject: str = Field(description="Trend id, or 'baseline:<area id>'.")
     query: str = Field(description="arXiv query without the month restriction.")
-
-
-class CollectorState(Record):
-    """trends/signals/state.yaml: the collectors' bookkeeping (not signals), so a run resumes where the last stopped."""
-
-    watermarks: list[Watermark] = Field(default_factory=list, description="One per trend with collected papers.")
-    feeds: list[FeedCache] = Field(default_factory=list, description="Conditional-GET validators per feed.")
-    count_queries: list[CountQuery] = Field(default_factory=list, description="Query behind each subject's counts.")

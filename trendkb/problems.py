@@ -129,6 +129,8 @@ def _message(error: dict[str, Any], loc: Loc) -> str:
         return "should be a mapping of fields (key: value lines)"
     if kind == "string_type":
         return "should be text, not a list or mapping"
+    if kind == "greater_than_equal":
+        return f"{value} is less than the minimum, {ctx.get('ge')}"
     if kind in ("int_parsing", "int_type"):
         return f"'{value}' is not a whole number"
     if kind == "value_error":

@@ -5,9 +5,7 @@ Layout, relative to the repository root:
     trends/areas.yaml              the areas (people)
     trends/feeds.yaml              the news feeds the collectors read (people)
     trends/<area>/<trend>.yaml     one trend per file (people)
-    trends/signals/arxiv/YYYY-MM.yaml, signals/news/YYYY-MM.yaml,
-    trends/signals/counts.yaml, signals/status.yaml   (collectors)
-    trends/signals/state.yaml      the collectors' bookkeeping: watermarks, ETags
+    trends/signals/                what the collectors write (see trendkb.signals)
 
 `load` never raises on bad content: every file that cannot be read or does not
 fit its model becomes a located `Problem`, and the rest still loads, so one run
@@ -16,7 +14,6 @@ reports everything. Cross-record rules are checked by `trendkb.validate`.
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,6 +22,7 @@ from pydantic import BaseModel
 
 from trendkb import models
 from trendkb.problems import Problem, display_path, parse_record
+from trendkb.signals import SignalStore
 from trendkb.yamlio import (
     DEFAULT_MAX_BYTES,
     Document,
@@ -42,8 +40,6 @@ SCHEMA_FILE = "schema.json"
 EXAMPLES_DIR = Path("content") / "examples"
 # Relative to trends/<area>/, where every trend file lives.
 SCHEMA_HEADER = f"# yaml-language-server: $schema=../{SCHEMA_FILE}"
-# Signal files grow with the collectors; trend files are written by hand.
-SIGNAL_MAX_BYTES = 50_000_000
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -67,12 +63,12 @@ class KnowledgeBase:
     trend_files: list[Loaded] = field(default_factory=list)
     # Every trend file found, loadable or not: a broken file still owns its id.
     trend_paths: list[Path] = field(default_factory=list)
-    signal_files: list[Loaded] = field(default_factory=list)
+    signals: SignalStore = None  # type: ignore[assignment]  # an empty store of root's signals folder until load
     problems: list[Problem] = field(default_factory=list)
-    # How each signal file was read: its stamp (inode, size, modification time) and the outcome,
-    # so that a later `load(root, reuse=this)` reads only the files that changed.
-    signal_reads: dict[Path, tuple[tuple[int, int, int], Loaded | None, list[Problem]]] = field(
-        default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.signals is None:
+            self.signals = SignalStore(signals_dir(self.root))
 
     @property
     def trends(self) -> list[models.Trend]:
@@ -82,8 +78,9 @@ class KnowledgeBase:
     def trends_dir(self) -> Path:
         return self.root / TRENDS_DIR
 
-    def signals(self, kind: type[M]) -> list[Loaded]:
-        return [entry for entry in self.signal_files if isinstance(entry.record, kind)]
+
+def signals_dir(root: Path) -> Path:
+    return Path(root) / TRENDS_DIR / SIGNALS_DIR
 
 
 def find_root(start: Path) -> Path | None:
@@ -115,46 +112,18 @@ def _read(file: Path, root: Path, model: type[M],
     return (Loaded(record, doc) if record is not None else None), problems
 
 
-_SIGNAL_MODELS: list[tuple[str, type[BaseModel]]] = [
-    ("arxiv/*.yaml", models.PapersFile),
-    ("news/*.yaml", models.NewsFile),
-    ("counts.yaml", models.CountsFile),
-    ("status.yaml", models.StatusFile),
-    ("state.yaml", models.CollectorState),
-]
-
-
 def load_feeds(path: Path, root: Path) -> tuple[Loaded | None, list[Problem]]:
     """Read a feed list (trends/feeds.yaml, or another file given to the collectors)."""
     return _read(Path(path), root, models.FeedsFile)
 
 
-def _stamp(file: Path) -> tuple[int, int, int]:
-    status = file.stat()
-    return status.st_ino, status.st_size, status.st_mtime_ns
-
-
 def load(root: Path, reuse: KnowledgeBase | None = None) -> KnowledgeBase:
     """Load everything under root/trends/, collecting problems instead of stopping at the first.
 
-    `reuse` is an earlier load of the same root (`mkdocs serve` keeps one): its
-    signal files are taken as they were when their inode, size and modification
-    time are unchanged, so a rebuild after editing one trend does not read
-    100 MB of signals again. The collectors replace files atomically (a new
-    inode) and editors change the time, so a changed file is always read.
+    `reuse`, an earlier load of the same root, lets the signal store take over
+    the signal files that did not change since (see `SignalStore.load`).
     """
-    # The load allocates millions of objects that all stay alive: the cyclic garbage
-    # collector would only walk them again and again (a quarter of the time at 100,000 papers).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _load(Path(root), reuse)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _load(root: Path, reuse: KnowledgeBase | None) -> KnowledgeBase:
+    root = Path(root)
     kb = KnowledgeBase(root=root)
     trends_dir = root / TRENDS_DIR
 
@@ -184,19 +153,10 @@ def _load(root: Path, reuse: KnowledgeBase | None) -> KnowledgeBase:
         if loaded:
             kb.trend_files.append(loaded)
 
-    signals_dir = trends_dir / SIGNALS_DIR
-    earlier = reuse.signal_reads if reuse is not None and reuse.root == root else {}
-    for pattern, model in _SIGNAL_MODELS:
-        for file in sorted(signals_dir.glob(pattern)):
-            stamp = _stamp(file)
-            if file in earlier and earlier[file][0] == stamp:
-                _, loaded, problems = earlier[file]
-            else:
-                loaded, problems = _read(file, root, model, SIGNAL_MAX_BYTES)
-            kb.signal_reads[file] = (stamp, loaded, problems)
-            kb.problems += problems
-            if loaded:
-                kb.signal_files.append(loaded)
+    folder = signals_dir(root)
+    kb.signals, problems = SignalStore.load(folder, shown=display_path(folder, root),
+                                            reuse=reuse.signals if reuse is not None else None)
+    kb.problems += problems
     return kb
 
 
@@ -206,10 +166,6 @@ def _load(root: Path, reuse: KnowledgeBase | None) -> KnowledgeBase:
 def trend_text(trend: models.Trend) -> str:
     """The canonical text of a trend file: schema header, fields in model order."""
     return dump_yaml(trend.model_dump(mode="json", exclude_none=True), header=SCHEMA_HEADER)
-
-
-def record_text(record: BaseModel) -> str:
-    return dump_yaml(record.model_dump(mode="json", exclude_none=True))
 
 
 def save_trend(root: Path, trend: models.Trend) -> Path:

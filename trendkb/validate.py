@@ -102,21 +102,6 @@ def _check_trend(entry: Loaded, kb: KnowledgeBase, ids: set[str], today: dt.date
     return problems
 
 
-def _check_signal_links(kb: KnowledgeBase, ids: set[str]) -> list[Problem]:
-    problems = []
-    for entry in kb.signal_files:
-        lists = {models.PapersFile: "papers", models.NewsFile: "items"}
-        key = lists.get(type(entry.record))
-        if key is None:
-            continue
-        for index, item in enumerate(getattr(entry.record, key)):
-            for position, trend_id in enumerate(item.trends):
-                if trend_id not in ids:
-                    problems.append(_at(entry, (key, index, "trends", position),
-                                        f"no trend has the id '{trend_id}'"))
-    return problems
-
-
 def check(kb: KnowledgeBase, today: dt.date) -> list[Problem]:
     """Every cross-record problem in the knowledge base, sorted by file and line."""
     problems = _check_areas(kb) + _check_feeds(kb)
@@ -129,7 +114,7 @@ def check(kb: KnowledgeBase, today: dt.date) -> list[Problem]:
         else:
             first_file[trend.id] = entry.doc.path
         problems += _check_trend(entry, kb, ids, today)
-    problems += _check_signal_links(kb, ids)
+    problems += kb.signals.unknown_trends(ids)
     return sorted(problems)
 
 

@@ -212,6 +212,14 @@ def dump_yaml(data: Any, header: str | None = None) -> str:
     return (f"{header}\n" if header else "") + body
 
 
+TEMP_SUFFIX = ".tmp"
+
+
+def is_leftover_temp(path: Path) -> bool:
+    """True for a temp file `write_atomic` makes: one a killed process can leave behind."""
+    return path.name.startswith(".") and path.name.endswith(TEMP_SUFFIX)
+
+
 def write_atomic(path: Path, text: str) -> bool:
     """Replace `path` with `text` via a temp file in the same folder; False if unchanged."""
     path = Path(path)
@@ -220,7 +228,7 @@ def write_atomic(path: Path, text: str) -> bool:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import REPO, TODAY, snapshot
-from trendkb import store
+from trendkb import cli, store
 from trendkb.cli import main
 from trendkb.schema import schema_text
 from trendkb.validate import validate
@@ -34,6 +34,39 @@ def test_validate_finds_the_root_from_a_path(kb_root, capsys, monkeypatch):
     code, out, _ = run(["validate", str(kb_root / "trends" / "beta")], capsys)
     assert code == 1
     assert out.startswith("trends/beta/second-trend.yaml:2: (yaml):")
+
+
+def test_validate_reports_a_broken_signal_line_and_writes_nothing(kb_root, capsys):
+    news = kb_root / "trends" / "signals" / "news"
+    news.mkdir(parents=True)
+    (news / "2026-11.jsonl").write_text('{"key":"a","feed":"lab","key":"b"}\n{"key": \n')
+    before = snapshot(kb_root)
+    code, out, err = run(["--root", str(kb_root), "validate"], capsys)
+    assert code == 1 and snapshot(kb_root) == before
+    assert out.splitlines() == [
+        "trends/signals/news/2026-11.jsonl:1: key: duplicate key 'key' (column 31); keep one of them",
+        "trends/signals/news/2026-11.jsonl:2: (line): not valid JSON at column 8: EOF while parsing a value; "
+        "each line holds one JSON object",
+    ]
+    assert "2 problems in 1 file" in err and "Traceback" not in err
+
+
+def test_a_plugin_command_that_fails_to_load_leaves_the_rest_working(kb_root, capsys, monkeypatch):
+    class Broken:
+        name = "broken"
+
+        def load(self):
+            raise ImportError("no module named 'missing'")
+
+    monkeypatch.setattr(cli, "entry_points", lambda group: [Broken()])
+    code, _, err = run(["--root", str(kb_root), "validate"], capsys)
+    assert code == 0
+    assert "the 'broken' command could not be loaded (ImportError: no module named 'missing')" in err
+
+
+def test_collect_comes_from_the_collectors_through_an_entry_point():
+    assert {plugin.name: plugin.value for plugin in cli.entry_points(group=cli.COMMANDS_GROUP)} == {
+        "collect": "collectors.cli:add_command"}
 
 
 def test_validate_usage_errors_exit_two(tmp_path, capsys):
