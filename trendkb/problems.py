@@ -2,7 +2,7 @@
 
 Every check in trendkb reports `Problem`s instead of raising, so one run can
 list all of them, sorted, in the `file:line: field: message` form that editors
-and CI annotations understand.
+understand, and as GitHub annotations (`github_annotation`) in CI.
 """
 
 from __future__ import annotations
@@ -33,3 +33,17 @@ def display_path(path: Path, root: Path | None = None) -> str:
         except ValueError:
             continue
     return path.as_posix()
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotation(problem: Problem) -> str:
+    """The problem as a GitHub Actions workflow command: an error shown on that line of the pull request."""
+    return (f"::error file={_escape_property(problem.path)},line={problem.line},"
+            f"title={_escape_property(problem.field)}::{_escape_data(problem.message)}")
