@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
+import subprocess
 
 import yaml
 
 from tests.conftest import REPO
+from trendkb import store
 
 
 def test_ci_entry_point_runs_make_test():
@@ -49,3 +52,12 @@ def test_pre_commit_runs_ruff_and_validate_on_every_file_under_trends():
                     "trends/areas.yaml", "content/examples/demo.ipynb"):
         assert re.search(pattern, changed), changed
     assert not re.search(pattern, "trendkb/cli.py")
+
+
+def test_the_editor_litter_validate_leaves_alone_is_never_committed():
+    samples = ["x.yaml~", ".x.yaml.swp", ".x.yaml.swo", ".#x.yaml", "#x.yaml#", ".DS_Store", "Thumbs.db"]
+    assert all(any(fnmatch.fnmatchcase(name, pattern) for pattern in store.EDITOR_LITTER) for name in samples)
+    assert len(samples) == len(store.EDITOR_LITTER)
+    for name in samples:
+        ignored = subprocess.run(["git", "-C", str(REPO), "check-ignore", "-q", f"trends/automl/{name}"], check=False)
+        assert ignored.returncode == 0, f"{name} is not in .gitignore"

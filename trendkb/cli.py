@@ -18,7 +18,7 @@ from pathlib import Path
 
 from trendkb import __version__, revisions, store
 from trendkb.changes import compare, read_versions, summary
-from trendkb.problems import Problem, github_annotation
+from trendkb.problems import Problem, did_you_mean, github_annotation
 from trendkb.scaffold import new_trend
 from trendkb.schema import schema_text
 from trendkb.validate import LAYOUT, validate
@@ -107,7 +107,7 @@ def cmd_new(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
     area_ids = [area.id for area in kb.areas]
     if args.area not in area_ids:
         raise UsageError(f"unknown area '{args.area}'; choose one of {', '.join(area_ids) or '(none loaded)'}"
-                         f"{store.did_you_mean(args.area, area_ids)}")
+                         f"{did_you_mean(args.area, area_ids)}")
     try:
         trend = new_trend(args.area, args.title, today())
     except ValueError as exc:

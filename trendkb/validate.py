@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from trendkb import models
-from trendkb.problems import Problem
+from trendkb.problems import Loc, Problem, did_you_mean, format_loc
 from trendkb.scaffold import PLACEHOLDER_PATTERN
-from trendkb.store import EXAMPLES_DIR, KnowledgeBase, Loaded, did_you_mean, trend_text
-from trendkb.yamlio import Loc, format_loc
+from trendkb.store import EXAMPLES_DIR, KnowledgeBase, Loaded, trend_text
 
 # A researcher east of UTC may date an entry "tomorrow" by the CI clock:
 # allow one day of slack rather than fail their pull request.

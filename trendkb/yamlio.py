@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from trendkb.problems import Problem
+from trendkb.problems import Loc, Problem, format_loc
 from trendkb.yamlhints import explain
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -36,7 +36,6 @@ NULLS = {"", "~", "null", "Null", "NULL"}
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DEFAULT_MAX_BYTES = 1_000_000
 
-Loc = tuple[str | int, ...]
 
 
 class YamlProblem(Exception):
@@ -71,17 +70,6 @@ def _fail(path: str, line: int, what: str, message: str) -> YamlProblem:
 
 def _field_name(loc: Loc) -> str:
     return format_loc(loc) or "(top level)"
-
-
-def format_loc(loc: Loc) -> str:
-    """('use_cases', 2, 'title') -> 'use_cases[2].title'."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
 
 
 def parse_yaml(text: str, path: str) -> Document:
