@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import importlib
 import os
+import pkgutil
 import signal
 import sys
 import threading
@@ -31,8 +33,7 @@ from typing import TextIO
 
 from pydantic import TypeAdapter, ValidationError
 
-# The built-in sources register themselves when imported.
-from collectors import arxiv, news  # noqa: F401
+import collectors
 from collectors.base import (
     DEFAULT_ARXIV_URL,
     CollectError,
@@ -86,8 +87,15 @@ class Outcome:
     requests: list[Sent]
 
 
+def _import_sources() -> None:
+    """Import every module of the package: a source registers itself there, so adding one is adding its module."""
+    for module in pkgutil.iter_modules(collectors.__path__):
+        importlib.import_module(f"collectors.{module.name}")
+
+
 def choices() -> list[str]:
     """What `trendkb collect` accepts: every registered source, and 'all'."""
+    _import_sources()
     return [*registered(), "all"]
 
 
@@ -95,6 +103,7 @@ def collect(root: Path, what: str, options: Options, env: Environment | None = N
     """Run the collectors named by `what` (a source name, or 'all') over the repository at `root`."""
     env = env or system_environment()
     root = Path(root)
+    _import_sources()
     sources = registered()
     names = list(sources) if what == "all" else [what]
     if any(name not in sources for name in names):

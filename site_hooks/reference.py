@@ -53,7 +53,7 @@ def schema_reference() -> str:
     parts = []
     for model in DOCUMENTED:
         doc = (model.__doc__ or "").strip().splitlines()
-        parts.append(f"### {model.__name__}\n\n" + (f"{doc[0]}\n" if doc else "") + model_table(model))
+        parts.append(f"### {model.__name__}\n\n" + (f"{esc(doc[0])}\n" if doc else "") + model_table(model))
     return "\n".join(parts)
 
 

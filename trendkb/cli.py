@@ -1,4 +1,4 @@
-"""The `trendkb` command line: validate, new, schema, fmt, and the commands of plugins.
+"""The `trendkb` command line: validate, new, schema, fmt, diff, and the commands of plugins.
 
 Commands that need more than the core (`collect`, from the collectors package)
 come in through the `trendkb.commands` entry point: a function that adds its
@@ -7,24 +7,27 @@ adds a command is installed, not wired in here.
 
 Each command is a small function from parsed arguments to an exit code:
 0 success, 1 invalid records, 2 usage or configuration errors. Problems go to
-stdout as `file:line: field: message`; one-line errors go to stderr. A
-traceback is shown only with `--debug`.
+stdout as `file:line: field: message` (and also as GitHub annotations with
+`--format github`, the default inside GitHub Actions); one-line errors go to
+stderr. A traceback is shown only with `--debug`.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 
-from trendkb import __version__, store
-from trendkb.problems import Problem
+from trendkb import __version__, revisions, store
+from trendkb.changes import compare, read_versions, summary
+from trendkb.problems import Problem, did_you_mean, github_annotation
 from trendkb.scaffold import new_trend
 from trendkb.schema import schema_text
-from trendkb.validate import validate
+from trendkb.validate import LAYOUT, validate
 from trendkb.yamlio import write_atomic
 
 OK, INVALID, USAGE = 0, 1, 2
@@ -50,9 +53,19 @@ def repository_root(args: argparse.Namespace, near: Path | None = None) -> Path:
     return found
 
 
-def _print_problems(problems: Sequence[Problem]) -> None:
+def _github_format(args: argparse.Namespace) -> bool:
+    chosen = getattr(args, "format", None)
+    if chosen is None:
+        return os.environ.get("GITHUB_ACTIONS") == "true"
+    return chosen == "github"
+
+
+def _print_problems(problems: Sequence[Problem], github: bool = False) -> None:
     for problem in problems:
         print(problem)
+    if github:
+        for problem in problems:
+            print(github_annotation(problem))
     files = len({problem.path for problem in problems})
     noun = "problem" if len(problems) == 1 else "problems"
     print(f"{len(problems)} {noun} in {files} file{'s' if files != 1 else ''}; "
@@ -74,6 +87,10 @@ def _load_checked(args: argparse.Namespace, today: Callable[[], dt.date]):
     roots = {store.find_root(path) for path in paths}
     if len(roots) > 1 or (paths and root.resolve() not in roots and not args.root):
         raise UsageError("the paths belong to different knowledge bases; validate one at a time")
+    trends_dir = (root / store.TRENDS_DIR).resolve()
+    for given, path in zip(args.paths, paths, strict=True):
+        if path != trends_dir and trends_dir not in path.parents:
+            raise UsageError(f"{given} is not under {store.TRENDS_DIR}/; give files or folders of {trends_dir}")
     kb = store.load(root)
     problems = validate(kb, today())
     if paths:
@@ -84,7 +101,7 @@ def _load_checked(args: argparse.Namespace, today: Callable[[], dt.date]):
 def cmd_validate(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
     _, kb, _, problems = _load_checked(args, today)
     if problems:
-        _print_problems(problems)
+        _print_problems(problems, _github_format(args))
         return INVALID
     signals = sum(kb.signals.count(kind) for kind in kb.signals.kinds if kind.evidence)
     print(f"OK: {len(kb.trends)} trends in {len(kb.areas)} areas, {signals} collected signals",
@@ -97,7 +114,8 @@ def cmd_new(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
     kb = store.load(root)
     area_ids = [area.id for area in kb.areas]
     if args.area not in area_ids:
-        raise UsageError(f"unknown area '{args.area}'; choose one of {', '.join(area_ids) or '(none loaded)'}")
+        raise UsageError(f"unknown area '{args.area}'; choose one of {', '.join(area_ids) or '(none loaded)'}"
+                         f"{did_you_mean(args.area, area_ids)}")
     try:
         trend = new_trend(args.area, args.title, today())
     except ValueError as exc:
@@ -115,7 +133,11 @@ def cmd_new(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
 def cmd_schema(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
     root = repository_root(args)
     target = root / store.TRENDS_DIR / store.SCHEMA_FILE
-    text = schema_text()
+    kb = store.load(root)
+    if kb.areas_doc is None:
+        raise UsageError(f"the schema lists the areas, and {store.TRENDS_DIR}/{store.AREAS_FILE} cannot be read; "
+                         "run 'trendkb validate' and fix it first")
+    text = schema_text([area.id for area in kb.areas])
     if args.check:
         if not target.is_file() or target.read_text(encoding="utf-8") != text:
             print(f"{target.relative_to(root)} is out of date; run 'trendkb schema' and commit it",
@@ -129,8 +151,10 @@ def cmd_schema(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
 
 def cmd_fmt(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
     root, kb, paths, problems = _load_checked(args, today)
+    # The layout is what fmt fixes; any other problem must be fixed by hand first.
+    problems = [problem for problem in problems if problem.field != LAYOUT]
     if problems:
-        _print_problems(problems)
+        _print_problems(problems, _github_format(args))
         return INVALID
     stale = []
     for entry in kb.trend_files:
@@ -148,18 +172,40 @@ def cmd_fmt(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
     return INVALID if (stale and args.check) else OK
 
 
+def cmd_diff(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
+    root = repository_root(args)
+    base, head = args.base, args.head
+    if head is None and ".." in base:
+        base, _, head = base.partition("...") if "..." in base else base.partition("..")
+        head = head or "HEAD"
+    try:
+        # BASE...HEAD: what HEAD changed since it forked from BASE, as a pull request shows it.
+        since = revisions.merge_base(root, base, head) if args.head is None and "..." in args.base else base
+        before = revisions.files_at(root, since)
+        after = revisions.files_at(root, head) if head else revisions.files_on_disk(root)
+    except revisions.RevisionError as exc:
+        raise UsageError(str(exc)) from None
+    print(summary(compare(read_versions(before), read_versions(after)), base, head), end="")
+    return OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="trendkb", description="Keep the machine-learning trends knowledge base in shape."
     )
     parser.add_argument("--version", action="version", version=f"trendkb {__version__}")
-    parser.add_argument("--root", help="repository folder holding trends/ (default: found from the cwd)")
+    parser.add_argument("--root", help="repository folder holding trends/ (default: the nearest one at or above "
+                                       "the first PATH given, else the current folder)")
     parser.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate_cmd = commands.add_parser("validate", help="check every record; exit 1 if any is invalid")
     validate_cmd.add_argument("paths", nargs="*", metavar="PATH",
-                              help="files or folders to report on (default: all of trends/)")
+                              help="files or folders under trends/ to report on, checked against the whole "
+                                   "knowledge base (default: all of trends/)")
+    validate_cmd.add_argument("--format", choices=("text", "github"), default=None,
+                              help="github: also print each problem as a GitHub Actions annotation "
+                                   "(default: github when GITHUB_ACTIONS=true, else text)")
     validate_cmd.set_defaults(run=cmd_validate)
 
     new_cmd = commands.add_parser("new", help="write a trend scaffold to fill in")
@@ -175,6 +221,14 @@ def build_parser() -> argparse.ArgumentParser:
     fmt_cmd.add_argument("--check", action="store_true", help="only list files that would change")
     fmt_cmd.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: all trends)")
     fmt_cmd.set_defaults(run=cmd_fmt)
+
+    diff_cmd = commands.add_parser(
+        "diff", help="summarise in Markdown what changed in the trends: added, removed, ring moves, edited fields")
+    diff_cmd.add_argument("base", metavar="BASE", help="the older revision (branch, tag, commit), or a range "
+                                                       "BASE..HEAD (BASE...HEAD: from where HEAD forked)")
+    diff_cmd.add_argument("head", metavar="HEAD", nargs="?",
+                          help="the newer revision (default: the working tree, saved files included)")
+    diff_cmd.set_defaults(run=cmd_diff)
 
     for plugin in entry_points(group=COMMANDS_GROUP):
         _add_plugin(plugin, commands)

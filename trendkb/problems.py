@@ -2,7 +2,7 @@
 
 Every check in trendkb reports `Problem`s instead of raising, so one run can
 list all of them, sorted, in the `file:line: field: message` form that editors
-and CI annotations understand. `parse_record` and `validation_problems` turn
+understand, and as GitHub annotations (`github_annotation`) in CI. `parse_record` and `validation_problems` turn
 pydantic's errors into such problems, in words a researcher can act on.
 """
 
@@ -75,6 +75,7 @@ _PATTERN_HELP = {
     models.MONTH_PATTERN: "a month written YYYY-MM",
     models.ARXIV_ID_PATTERN: "an arXiv id without version, like '1706.03762'",
     models.NOTEBOOK_PATTERN: "a notebook file name in content/examples/, like 'federated-averaging.ipynb'",
+    models.OWNER_PATTERN: "a GitHub user or team, like '@octocat' or '@org/team'",
 }
 
 
@@ -96,20 +97,25 @@ def _data_loc(data: Any, loc: tuple) -> Loc:
     return tuple(out)
 
 
+def did_you_mean(value: str, choices: list[str], cutoff: float = 0.6) -> str:
+    """'; did you mean 'adopt'?' when a choice is close to value, else ''."""
+    close = difflib.get_close_matches(value, choices, n=1, cutoff=cutoff)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
 def _message(error: dict[str, Any], loc: Loc) -> str:
     kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
     if kind == "missing":
         return "required field is missing"
     if kind == "extra_forbidden":
         name = str(loc[-1]) if loc else "?"
-        close = difflib.get_close_matches(name, _ALL_FIELDS, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else "; remove it or check the schema"
+        hint = did_you_mean(name, _ALL_FIELDS) or "; remove it or check the schema"
         return f"unknown field '{name}'{hint}"
     if value is None and kind.endswith("_type"):
         return "has no value; fill it in"
     if kind == "enum":
         allowed = ctx.get("expected", "").replace("'", "").replace(" or ", ", ")
-        return f"'{value}' is not one of {allowed}"
+        return f"'{value}' is not one of {allowed}{did_you_mean(str(value), allowed.split(', '))}"
     if kind == "string_pattern_mismatch":
         wanted = _PATTERN_HELP.get(ctx.get("pattern"), f"text matching {ctx.get('pattern')}")
         return f"'{value}' is not {wanted}"
@@ -164,3 +170,17 @@ def _kind(value: Any) -> str:
     if value is None:
         return "nothing"
     return "a single value"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotation(problem: Problem) -> str:
+    """The problem as a GitHub Actions workflow command: an error shown on that line of the pull request."""
+    return (f"::error file={_escape_property(problem.path)},line={problem.line},"
+            f"title={_escape_property(problem.field)}::{_escape_data(problem.message)}")

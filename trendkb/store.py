@@ -7,6 +7,9 @@ Layout, relative to the repository root:
     trends/<area>/<trend>.yaml     one trend per file (people)
     trends/signals/                what the collectors write (see trendkb.signals)
 
+Every other file under trends/ (outside signals/, which the signal store
+reads) is an error naming it: nothing is skipped silently (`sort_trend_files`).
+
 `load` never raises on bad content: every file that cannot be read or does not
 fit its model becomes a located `Problem`, and the rest still loads, so one run
 reports everything. Cross-record rules are checked by `trendkb.validate`.
@@ -14,6 +17,8 @@ reports everything. Cross-record rules are checked by `trendkb.validate`.
 
 from __future__ import annotations
 
+import fnmatch
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -144,9 +149,9 @@ def load(root: Path, reuse: KnowledgeBase | None = None) -> KnowledgeBase:
         if loaded:
             kb.feeds, kb.feeds_doc = loaded.record, loaded.doc
 
-    for file in sorted(trends_dir.glob("*/*.yaml")):
-        if file.parent.name == SIGNALS_DIR:
-            continue
+    trend_files, unknown = sort_trend_files(files_under_trends(root))
+    kb.problems += unknown
+    for file in (root / name for name in trend_files):
         kb.trend_paths.append(file)
         loaded, problems = _read(file, root, models.Trend)
         kb.problems += problems
@@ -158,6 +163,66 @@ def load(root: Path, reuse: KnowledgeBase | None = None) -> KnowledgeBase:
                                             reuse=reuse.signals if reuse is not None else None)
     kb.problems += problems
     return kb
+
+
+# ---------------------------------------------------------------- what each file under trends/ is
+
+
+# Files people keep at the top of trends/, beside the area folders and signals/.
+TOP_LEVEL_FILES = (AREAS_FILE, FEEDS_FILE, SCHEMA_FILE)
+# Left by editors and the system while someone works, and ignored by git (.gitignore):
+# reporting them would stop `make serve` on every save.
+EDITOR_LITTER = ("*~", ".*.swp", ".*.swo", ".#*", "#*#", ".DS_Store", "Thumbs.db")
+
+
+def files_under_trends(root: Path) -> list[str]:
+    """Every file under root/trends/ outside signals/, as '/'-separated paths from the root."""
+    found = []
+    trends_dir = Path(root) / TRENDS_DIR
+    for folder, subfolders, names in os.walk(trends_dir):
+        here = Path(folder).relative_to(root).as_posix()
+        if folder == str(trends_dir) and SIGNALS_DIR in subfolders:
+            subfolders.remove(SIGNALS_DIR)  # the signal store's: it reports what it does not know
+        # os.walk does not enter linked folders: name them, so they are reported rather than skipped.
+        found += [f"{here}/{name}" for name in names]
+        found += [f"{here}/{name}" for name in subfolders if (Path(folder) / name).is_symlink()]
+    return sorted(found)
+
+
+def _unknown(name: str, message: str) -> Problem:
+    return Problem(name, 1, "(file)", message)
+
+
+def sort_trend_files(names: list[str]) -> tuple[list[str], list[Problem]]:
+    """Split paths under trends/ (from the root, '/'-separated) into trend files and problems.
+
+    A trend file is trends/<folder>/<id>.yaml (whether the folder is an area is a
+    rule of `trendkb.validate`). Any other file is a problem saying where it
+    should go, except the known top-level files, signals/ and editor litter.
+    """
+    trend_files, problems = [], []
+    for name in sorted(names):
+        parts = name.split("/")[1:]
+        if (parts[0] == SIGNALS_DIR and len(parts) > 1) or any(
+                fnmatch.fnmatchcase(parts[-1], pattern) for pattern in EDITOR_LITTER):
+            continue
+        stem, dot, extension = parts[-1].rpartition(".")
+        if len(parts) == 1:
+            if parts[0] not in TOP_LEVEL_FILES:
+                problems.append(_unknown(name, f"{TRENDS_DIR}/ holds only {', '.join(TOP_LEVEL_FILES)}, "
+                                               f"{SIGNALS_DIR}/ and one folder per area; a trend goes in "
+                                               f"{TRENDS_DIR}/<area>/<id>.yaml"))
+        elif len(parts) == 2 and parts[-1].endswith(".yaml") and stem:
+            trend_files.append(name)
+        elif dot and extension.lower() in ("yaml", "yml") and stem:
+            wanted = f"{TRENDS_DIR}/{parts[0]}/{stem}.yaml"
+            how = "rename it to" if len(parts) == 2 else "trends are not read from sub-folders; move it to"
+            problems.append(_unknown(name, f"not read as a trend: {how} {wanted}"))
+        else:
+            problems.append(_unknown(name, f"not a trend record: each trend is one {TRENDS_DIR}/<area>/<id>.yaml "
+                                           "file; move this file out of trends/ (notebooks go in "
+                                           f"{EXAMPLES_DIR.as_posix()}/) or delete it"))
+    return trend_files, problems
 
 
 # ---------------------------------------------------------------- writing

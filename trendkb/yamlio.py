@@ -27,6 +27,7 @@ from typing import Any
 import yaml
 
 from trendkb.problems import Loc, Problem, format_loc
+from trendkb.yamlhints import explain
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -149,13 +150,8 @@ def parse_yaml(text: str, path: str) -> Document:
             elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
                 stack.pop()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        message = exc.problem or str(exc)
-        source_lines = text.splitlines()
-        if line <= len(source_lines) and "\t" in source_lines[line - 1]:
-            message = "a tab character; indent YAML with spaces, never tabs"
-        raise _fail(path, line, "(yaml)", f"YAML syntax error: {message}") from None
+        explained = explain(exc, text)
+        raise _fail(path, explained.line, "(yaml)", explained.message) from None
     except yaml.YAMLError as exc:
         raise _fail(path, 1, "(yaml)", f"cannot read YAML: {exc}") from None
     if not root_set:

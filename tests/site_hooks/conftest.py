@@ -73,14 +73,10 @@ def write_signals(root: Path, today: dt.date = TODAY) -> None:
 
 
 def make_hostile(root: Path) -> None:
-    path = root / "trends" / "alpha" / "first-trend.yaml"
-    text = path.read_text()
-    text = text.replace("summary: A trend that exists only for tests.", f"summary: '{HOSTILE_SUMMARY}'")
-    text = text.replace("title: First fixture trend", f'title: "{HOSTILE_TITLE}"')
-    text = text.replace("description: |-\n  Test fixture text, not real data.\n\n  It has two paragraphs.",
-                        "description: |-\n" + "\n".join("  " + line if line else "" for line in
-                                                       HOSTILE_DESCRIPTION.splitlines()))
-    path.write_text(text)
+    (entry,) = [entry for entry in store.load(root).trend_files if entry.record.id == "first-trend"]
+    hostile = entry.record.model_copy(update={"summary": HOSTILE_SUMMARY, "title": HOSTILE_TITLE,
+                                              "description": HOSTILE_DESCRIPTION})
+    store.save_trend(root, hostile)
 
 
 def site_root(tmp: Path, hostile: bool = True) -> Path:

@@ -132,6 +132,8 @@ def test_schema_reference_documents_every_field():
         for name in model.model_fields:
             assert f"<code>{name}</code>" in reference, f"{model.__name__}.{name} is undocumented"
     assert "<td><code>ring</code></td><td>adopt | trial | assess | hold</td><td>yes</td>" in reference
+    # Written as Markdown: a bare <area> would be an unknown HTML tag, and vanish from the page.
+    assert "One trend: a file trends/&lt;area&gt;/&lt;id&gt;.yaml." in reference
 
 
 def test_signals_reference_documents_every_kind_and_field():

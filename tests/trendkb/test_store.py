@@ -63,3 +63,41 @@ def test_load_then_save_is_byte_identical(kb_root):
     for entry in store.load(kb_root).trend_files:
         path = kb_root / entry.doc.path
         assert store.trend_text(entry.record) == path.read_text(encoding="utf-8")
+
+
+def test_every_file_under_trends_is_a_known_kind_or_a_problem():
+    names = ["trends/areas.yaml", "trends/feeds.yaml", "trends/schema.json", "trends/alpha/first-trend.yaml",
+             "trends/signals/arxiv/2026-11.yaml", "trends/signals/anything.bin",  # the signal store's to judge
+             "trends/alpha/.first-trend.yaml.swp", "trends/alpha/first-trend.yaml~",  # an editor's, while typing
+             "trends/alpha/x.yml", "trends/alpha/Y.YAML", "trends/alpha/sub/z.yaml", "trends/alpha/sub/deeper/w.yml",
+             "trends/alpha/README.md", "trends/alpha/.hidden.yaml", "trends/notes.yaml", "trends/gamma/stray.yaml"]
+    trend_files, problems = store.sort_trend_files(names)
+    # A folder that is not an area still holds trend files: validate says the folder is wrong.
+    assert trend_files == ["trends/alpha/.hidden.yaml", "trends/alpha/first-trend.yaml", "trends/gamma/stray.yaml"]
+    assert [(p.path, p.line, p.field) for p in problems] == [
+        ("trends/alpha/README.md", 1, "(file)"), ("trends/alpha/Y.YAML", 1, "(file)"),
+        ("trends/alpha/sub/deeper/w.yml", 1, "(file)"), ("trends/alpha/sub/z.yaml", 1, "(file)"),
+        ("trends/alpha/x.yml", 1, "(file)"), ("trends/notes.yaml", 1, "(file)")]
+    messages = {p.path: p.message for p in problems}
+    assert messages["trends/alpha/Y.YAML"] == "not read as a trend: rename it to trends/alpha/Y.yaml"
+    assert messages["trends/alpha/sub/deeper/w.yml"].endswith("move it to trends/alpha/w.yaml")
+    assert messages["trends/alpha/README.md"].startswith("not a trend record")
+    assert messages["trends/notes.yaml"].startswith("trends/ holds only areas.yaml, feeds.yaml, schema.json")
+
+
+def test_files_under_trends_lists_everything_but_the_signal_store(kb_root):
+    trends = kb_root / "trends"
+    (trends / "signals" / "arxiv").mkdir(parents=True)
+    (trends / "signals" / "arxiv" / "2026-11.jsonl").write_text("")  # the signal store's to check
+    (trends / "alpha" / "sub").mkdir()
+    (trends / "alpha" / "sub" / "x.yaml").write_text("id: x\n")
+    (trends / "linked").symlink_to(trends / "alpha", target_is_directory=True)
+    assert store.files_under_trends(kb_root) == [
+        "trends/alpha/first-trend.yaml", "trends/alpha/sub/x.yaml", "trends/areas.yaml",
+        "trends/beta/second-trend.yaml", "trends/linked"]
+    problems = [str(p) for p in validate(store.load(kb_root), TODAY)]
+    assert problems == [
+        "trends/alpha/sub/x.yaml:1: (file): not read as a trend: trends are not read from sub-folders; "
+        "move it to trends/alpha/x.yaml",
+        "trends/linked:1: (file): trends/ holds only areas.yaml, feeds.yaml, schema.json, signals/ and one folder "
+        "per area; a trend goes in trends/<area>/<id>.yaml"]
