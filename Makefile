@@ -9,7 +9,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Silence the end-of-life banner Material prints on every build (the move is planned).
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test lint validate schema chromium clean refresh bench
+.PHONY: install site serve test lint validate schema chromium clean refresh bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
+
+# The project and the site's dependencies only (CI's fast data job).
+install: $(VENV)/.installed
 
 validate: $(VENV)/.installed
 	$(BIN)/trendkb validate

@@ -5,18 +5,17 @@
 The result is shaped like this repository: `mkdocs.yml` (the real one, with
 its hook pointing at this checkout's site_hooks/hooks.py by absolute path),
 `content/` copied from the repository, and `trends/` with areas, feeds, one
-file per trend and the collectors' signal files. `trendkb validate --root DIR`
+file per trend and the collectors' signal files (written by the signal store). `trendkb validate --root DIR`
 accepts it and `mkdocs build -f DIR/mkdocs.yml` builds it.
 
 Every record says it is synthetic: titles are "Synthetic trend 0042",
 "Synthetic paper ...", and every free text opens with "Generated benchmark
 data". Nothing here is real and nothing is fetched.
 
-Records are written as plain dicts in the models' field order through the
-store's own YAML dumper (so the files look exactly like collector output),
-without building a pydantic model per record: at 100,000 papers that would
-double the time. Month files are independent, so they are written by a
-process pool.
+People's records are written as plain dicts through the store's own YAML
+dumper; collected signals are models put into the signal store and saved by
+it, so the files are exactly what the collectors write. Month files are
+independent, so they are written by a process pool.
 """
 
 from __future__ import annotations
@@ -32,7 +31,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from trendkb import store
+from trendkb import models, store
+from trendkb.momentum import baseline_subject
+from trendkb.signals import COUNT_QUERIES, COUNTS, NEWS, PAPERS, STATUS, WATERMARKS, Kind, SignalStore
 from trendkb.yamlio import dump_yaml, write_atomic
 
 REPO = Path(__file__).resolve().parent.parent
@@ -82,10 +83,6 @@ def _spread(total: int, months: int) -> list[int]:
     shares = [int(total * w / sum(weights)) for w in weights]
     shares[-1] += total - sum(shares)
     return shares
-
-
-def _stamp(moment: dt.datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # ---------------------------------------------------------------- people's records
@@ -151,9 +148,16 @@ def _trend(rng: random.Random, index: int, area: str, ids: list[str], notebooks:
 # ---------------------------------------------------------------- the collectors' records
 
 
+def _save(folder: Path, kind: Kind, records: list) -> None:
+    signals = SignalStore(folder, kinds=[kind])
+    for record in records:
+        signals.put(kind, record)
+    signals.save()
+
+
 def _papers_file(job: tuple) -> None:
     """One month of papers (run in a worker process; everything it needs is in `job`)."""
-    path, month, count, trend_ids, cum_weights, today, seed = job
+    folder, month, count, trend_ids, cum_weights, today, seed = job
     rng = random.Random(f"{seed}-papers-{month}")
     first, last = _month_days(month, today)
     prefix = month[2:4] + month[5:7]
@@ -164,22 +168,21 @@ def _papers_file(job: tuple) -> None:
         arxiv_id = f"{prefix}.{n + 1:05d}"
         trends = sorted(set(rng.choices(trend_ids, cum_weights=cum_weights, k=1 if rng.random() < 0.8 else 2)))
         authors = rng.randint(1, 9)
-        papers.append({
-            "arxiv_id": arxiv_id, "version": 1 if updated == published else 2,
-            "title": f"Synthetic paper {arxiv_id}: {_words(rng, 8)}",
-            "authors": [f"Synthetic Author {rng.randrange(5000)}" for _ in range(min(authors, 5))],
-            "author_count": authors, "published": published.isoformat(), "updated": updated.isoformat(),
-            "primary_category": rng.choice(CATEGORIES),
+        papers.append(models.Paper(
+            arxiv_id=arxiv_id, version=1 if updated == published else 2,
+            title=f"Synthetic paper {arxiv_id}: {_words(rng, 8)}",
+            authors=[f"Synthetic Author {rng.randrange(5000)}" for _ in range(min(authors, 5))],
+            author_count=authors, published=published, updated=updated,
+            primary_category=rng.choice(CATEGORIES),
             # The collector keeps 700 characters of an abstract; most real ones reach that.
-            "abstract": (f"{NOTICE} paper. " + _words(rng, 110))[:700],
-            "url": f"https://arxiv.org/abs/{arxiv_id}", "trends": trends,
-        })
-    papers.sort(key=lambda p: (p["published"], p["arxiv_id"]), reverse=True)
-    write_atomic(path, dump_yaml({"month": month, "papers": papers}))
+            abstract=(f"{NOTICE} paper. " + _words(rng, 110))[:700],
+            url=f"https://arxiv.org/abs/{arxiv_id}", trends=trends,
+        ))
+    _save(folder, PAPERS, papers)
 
 
 def _news_file(job: tuple) -> None:
-    path, month, count, trend_ids, cum_weights, feeds, today, seed = job
+    folder, month, count, trend_ids, cum_weights, feeds, today, seed = job
     rng = random.Random(f"{seed}-news-{month}")
     first, last = _month_days(month, today)
     items = []
@@ -188,37 +191,35 @@ def _news_file(job: tuple) -> None:
         hour = rng.randrange(24) if day < today else 0  # nothing published later today
         published = dt.datetime(day.year, day.month, day.day, hour, rng.randrange(60), tzinfo=dt.UTC)
         key = f"synthetic-news-{month}-{n + 1:05d}"
-        items.append({
-            "key": key, "feed": rng.choice(feeds), "title": f"Synthetic news {month}-{n + 1:05d}: {_words(rng, 7)}",
-            "url": f"https://example.org/synthetic/news/{month}/{n + 1:05d}", "published": _stamp(published),
-            "summary": f"{NOTICE} news item. " + _words(rng, 40),
-            "trends": sorted(set(rng.choices(trend_ids, cum_weights=cum_weights, k=rng.randint(1, 2)))),
-        })
-    items.sort(key=lambda i: (i["published"], i["key"]), reverse=True)
-    write_atomic(path, dump_yaml({"month": month, "items": items}))
+        items.append(models.NewsItem(
+            key=key, feed=rng.choice(feeds), title=f"Synthetic news {month}-{n + 1:05d}: {_words(rng, 7)}",
+            url=f"https://example.org/synthetic/news/{month}/{n + 1:05d}", published=published,
+            summary=f"{NOTICE} news item. " + _words(rng, 40),
+            trends=sorted(set(rng.choices(trend_ids, cum_weights=cum_weights, k=rng.randint(1, 2)))),
+        ))
+    _save(folder, NEWS, items)
 
 
 def _counts(rng: random.Random, trends: list[dict], areas: list[dict], months: list[str],
-            today: dt.date) -> list[dict]:
+            today: dt.date) -> list[models.MonthlyCount]:
     """Papers per month per trend (rising, steady or falling with noise) and a baseline per area."""
     now = dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC)
     fetched = []
     for month in months:
         _, end = _month_days(month, dt.date.max)
-        fetched.append(_stamp(min(dt.datetime(end.year, end.month, end.day, 6, tzinfo=dt.UTC)
-                                  + dt.timedelta(days=8), now)))
+        fetched.append(min(dt.datetime(end.year, end.month, end.day, 6, tzinfo=dt.UTC) + dt.timedelta(days=8), now))
     out = []
     for area in areas:
         level = rng.randrange(4000, 12000)
-        out += [{"subject": f"baseline:{area['id']}", "month": month,
-                 "count": int(level * (1 + 0.02 * i) * rng.uniform(0.95, 1.05)), "fetched": fetched[i]}
+        out += [models.MonthlyCount(subject=baseline_subject(area["id"]), month=month,
+                                    count=int(level * (1 + 0.02 * i) * rng.uniform(0.95, 1.05)), fetched=fetched[i])
                 for i, month in enumerate(months)]
     for trend in trends:
         level, growth = rng.uniform(2, 200), rng.choice((1.06, 1.0, 0.97, 1.02))
-        out += [{"subject": trend["id"], "month": month,
-                 "count": max(0, int(level * growth ** i * rng.uniform(0.8, 1.2))), "fetched": fetched[i]}
+        out += [models.MonthlyCount(subject=trend["id"], month=month,
+                                    count=max(0, int(level * growth ** i * rng.uniform(0.8, 1.2))), fetched=fetched[i])
                 for i, month in enumerate(months)]
-    return sorted(out, key=lambda c: (c["subject"], c["month"]))
+    return out
 
 
 # ---------------------------------------------------------------- the whole knowledge base
@@ -233,7 +234,7 @@ def generate(root: Path, size: Size = Size(), today: dt.date | None = None, seed
     today = today or dt.date.today()
     rng = random.Random(seed)
     trends_dir = root / store.TRENDS_DIR
-    signals = trends_dir / store.SIGNALS_DIR
+    signals = store.signals_dir(root)
 
     shutil.copytree(REPO / "content", root / "content")
     trends_dir.mkdir(parents=True)
@@ -266,10 +267,10 @@ def generate(root: Path, size: Size = Size(), today: dt.date | None = None, seed
         total += 1 / (rank + 5) ** 0.8
         cum_weights.append(total)
     order = rng.sample(ids, len(ids))
-    paper_jobs = [(signals / "arxiv" / f"{m}.yaml", m, n, order, cum_weights, today, seed)
+    paper_jobs = [(signals, m, n, order, cum_weights, today, seed)
                   for m, n in zip(months, _spread(size.papers, len(months)), strict=True) if n]
     feed_ids = [feed["id"] for feed in feeds]
-    news_jobs = [(signals / "news" / f"{m}.yaml", m, n, order, cum_weights, feed_ids, today, seed)
+    news_jobs = [(signals, m, n, order, cum_weights, feed_ids, today, seed)
                  for m, n in zip(months, _spread(size.news, len(months)), strict=True) if n]
     workers = jobs or os.cpu_count() or 1
     if workers > 1 and size.papers + size.news > 10_000:
@@ -282,22 +283,22 @@ def generate(root: Path, size: Size = Size(), today: dt.date | None = None, seed
         for job in news_jobs:
             _news_file(job)
 
-    write_atomic(signals / "counts.yaml", dump_yaml({"counts": _counts(rng, trends, areas, months, today)}))
-    stamp = _stamp(dt.datetime(today.year, today.month, today.day, 6, tzinfo=dt.UTC))
-    sources = [{"source": "arxiv", "kind": "arxiv", "last_attempt": stamp, "last_success": stamp,
-                "items_added": 120}]
+    kept = SignalStore(signals)
+    for count in _counts(rng, trends, areas, months, today):
+        kept.put(COUNTS, count)
+    stamp = dt.datetime(today.year, today.month, today.day, 6, tzinfo=dt.UTC)
+    kept.put(STATUS, models.SourceStatus(source="arxiv", kind="arxiv", last_attempt=stamp, last_success=stamp,
+                                         items_added=120))
     for index, feed in enumerate(feed_ids):
-        status = {"source": f"news:{feed}", "kind": "news", "last_attempt": stamp, "last_success": stamp,
-                  "items_added": 3}
-        if index == 0:  # one failing source, so the Sources page shows one
-            status["last_error"] = f"HTTP 503 (https://example.org/synthetic/feed-01.xml); {NOTICE} failure"
-        sources.append(status)
-    write_atomic(signals / "status.yaml", dump_yaml({"sources": sorted(sources, key=lambda s: s["source"])}))
-    write_atomic(signals / "state.yaml", dump_yaml({
-        "watermarks": [{"trend": t["id"], "query": t["evidence"]["arxiv_query"], "newest": stamp} for t in trends],
-        "feeds": [],
-        "count_queries": [{"subject": t["id"], "query": t["evidence"]["arxiv_query"]} for t in trends],
-    }))
+        # One failing source, so the Sources page shows one.
+        error = f"HTTP 503 (https://example.org/synthetic/feed-01.xml); {NOTICE} failure" if index == 0 else None
+        kept.put(STATUS, models.SourceStatus(source=f"news:{feed}", kind="news", last_attempt=stamp,
+                                             last_success=stamp, items_added=3, last_error=error))
+    for trend in trends:
+        query = trend["evidence"]["arxiv_query"]
+        kept.put(WATERMARKS, models.Watermark(trend=trend["id"], query=query, newest=stamp))
+        kept.put(COUNT_QUERIES, models.CountQuery(subject=trend["id"], query=query))
+    kept.save()
     return root
 
 

@@ -115,8 +115,7 @@ def serve_rebuild(root: Path, python: str, timeout: float = 900) -> dict:
     GET of the trend page returns the new summary: file watching, the rebuild
     and serving it are all inside.
     """
-    path = sorted((root / store.TRENDS_DIR).glob("*/*.yaml"), key=lambda p: p.stem)
-    path = next(p for p in path if p.parent.name != store.SIGNALS_DIR)
+    path = min((root / store.TRENDS_DIR).glob("*/*.yaml"), key=lambda p: p.stem)  # a trend file: <area>/<id>.yaml
     port = free_port()
     url = f"http://127.0.0.1:{port}/trends/{path.stem}/"
     log = root / ".bench-serve.log"

@@ -2,7 +2,9 @@
 
     python -m benchmarks.stages ROOT [--plain DIR]
 
-Prints one JSON object: seconds for load and validate, then each stage of
+Prints one JSON object: seconds for reading and checking the collected signals
+alone (the signal store's load, and the check that every trend they name
+exists), for load and validate of the whole knowledge base, then each stage of
 `build_site` (momentum, charts, pages, exports). It runs in a process of its
 own, so one knowledge base's heap does not slow the next measurement.
 
@@ -30,6 +32,7 @@ from site_hooks.build import Site, build_site
 from site_hooks.context import Settings
 from site_hooks.hooks import PLOTLY_JS
 from trendkb import store
+from trendkb.signals import SignalStore
 from trendkb.validate import validate
 
 
@@ -43,6 +46,13 @@ def settings_of(config: dict) -> Settings:
 def timed_build(root: Path, today: dt.date) -> tuple[Site, dict[str, float], dict]:
     config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
     timings: dict[str, float] = {}
+    start = time.perf_counter()
+    signals, problems = SignalStore.load(store.signals_dir(root))
+    problems += signals.unknown_trends({path.stem for path in (root / store.TRENDS_DIR).glob("*/*.yaml")})
+    timings["signals: load and validate"] = time.perf_counter() - start
+    if problems:
+        raise SystemExit(f"{root}: {len(problems)} problem(s) in the signals, first: {problems[0]}")
+    del signals
     start = time.perf_counter()
     kb = store.load(root)
     gc.freeze()  # as the hooks do

@@ -4,8 +4,10 @@
 - `arxiv`    papers per trend and monthly counts, through the `arxiv` package
 - `news`     items from the feeds in trends/feeds.yaml that mention a trend
 - `text`     untrusted text to plain text, links to http(s) only
-- `signals`  the stored records in memory, merged and written back atomically
-- `base`     the collector interface; `run` executes collectors, `lock` and `report` support it
+- `base`     the collector interface and the registry of sources; `run` executes them, `report` shows it
+- `cli`      `trendkb collect`, added to the core's command line through an entry point
 
-Dependencies point one way: collectors import trendkb, never the reverse.
+What the collectors gather goes into the core's signal store (`trendkb.signals`),
+which alone knows the files, their format and the lock. Dependencies point one
+way: collectors import trendkb, never the reverse.
 """

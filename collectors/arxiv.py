@@ -42,12 +42,12 @@ import arxiv
 from lxml import etree
 from pydantic import ValidationError
 
-from collectors.base import CollectError, Collector, Job, Tally
+from collectors.base import CollectError, Collector, Job, Tally, register, utc_now_seconds
 from collectors.http import BadAnswer, FetchError, PoliteSession, Response, RetryLater
-from collectors.signals import utc_now_seconds
 from collectors.text import tidy, trim
 from trendkb import models
 from trendkb.momentum import baseline_subject
+from trendkb.signals import COUNT_QUERIES, COUNTS, PAPERS, WATERMARKS
 
 FIRST_RUN = dt.timedelta(days=30)  # how far back a trend's first run looks
 PAGE_CAP = 20  # pages per trend per run; a backlog beyond that is not worth one run's politeness budget
@@ -195,9 +195,9 @@ class _Transport:
         return self.http.get(url, check=check_answer)
 
 
+@register
 class ArxivCollector(Collector):
     name = "arxiv"
-    kind = "arxiv"
 
     def __init__(self, ctx):
         super().__init__(ctx)
@@ -241,7 +241,7 @@ class ArxivCollector(Collector):
 
     def _papers(self, trend: models.Trend, tally: Tally) -> None:
         signals, query = self.ctx.signals, trend.evidence.arxiv_query
-        mark = signals.watermarks.get(trend.id)
+        mark = signals.get(WATERMARKS, trend.id)
         if mark is not None and mark.query != query:
             mark = None  # the trend now means something else: start as on a first run
         if self.ctx.options.since:
@@ -268,17 +268,20 @@ class ArxivCollector(Collector):
             raise CollectError(f"papers: {exc}") from None
         # The paging completed: only now store the papers and move the watermark.
         for paper in found:
-            tally.count(signals.put_paper(paper))
+            tally.count(signals.put(PAPERS, paper))
         if newest is not None:
-            signals.set_watermark(models.Watermark(trend=trend.id, query=query, newest=newest))
+            signals.put(WATERMARKS, models.Watermark(trend=trend.id, query=query, newest=newest))
 
     def _count(self, subject: str, query: str, tally: Tally) -> None:
         signals, options = self.ctx.signals, self.ctx.options
-        if signals.count_queries.get(subject, query) != query:
-            signals.drop_counts(subject)  # they counted a different query
-        signals.set_count_query(subject, query)
+        counted = signals.get(COUNT_QUERIES, subject)
+        if counted is not None and counted.query != query:
+            for stale in signals.records(COUNTS):
+                if stale.subject == subject:
+                    signals.remove(COUNTS, subject, stale.month)  # they counted a different query
+        signals.put(COUNT_QUERIES, models.CountQuery(subject=subject, query=query))
         for month in self.months:
-            old = signals.counts.get((subject, month))
+            old = signals.get(COUNTS, subject, month)
             if old is not None and settled(old):
                 continue
             params = {"search_query": month_query(query, month), "start": 0, "max_results": 1}
@@ -293,5 +296,5 @@ class ArxivCollector(Collector):
             if old is not None and old.count == count.count and not settled(count):
                 tally.skipped += 1  # same number, still settling: keep the record as it is (no churn)
             else:
-                tally.count(signals.put_count(count))
+                tally.count(signals.put(COUNTS, count))
             self.ctx.checkpoint()

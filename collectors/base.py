@@ -8,8 +8,9 @@ the jobs, shows progress, saves after each one and writes the status records.
 A job puts only complete results into the store and raises `CollectError`
 when it fails, so a failure never costs stored data.
 
-A third source is one new module with a `Collector` subclass, listed in
-`collectors.run.COLLECTORS`.
+A third source is one new module with a `Collector` subclass that calls
+`register` on it, plus the declaration of the kind of record it stores in
+`trendkb.signals` (see the README's "Adding a source").
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 from collectors.http import HttpSettings, PoliteSession
-from collectors.signals import SignalStore
 from trendkb import models
+from trendkb.signals import SignalStore
 from trendkb.store import KnowledgeBase
 
 DEFAULT_ARXIV_URL = "https://export.arxiv.org/api/query"
@@ -107,10 +108,9 @@ class Context:
 
 
 class Collector(ABC):
-    """One kind of source. Subclasses set `name` (the CLI word) and `kind` (SourceStatus.kind)."""
+    """One kind of source. Subclasses set `name` (the CLI word, also SourceStatus.kind)."""
 
     name: ClassVar[str]
-    kind: ClassVar[Literal["arxiv", "news"]]
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
@@ -122,3 +122,27 @@ class Collector(ABC):
     def sources(self) -> list[str] | None:
         """Every status id this collector owns, when it knows them all (stale ones are dropped); else None."""
         return None
+
+
+_COLLECTORS: dict[str, type[Collector]] = {}
+
+
+def register(collector: type[Collector]) -> type[Collector]:
+    """Make a source known to `trendkb collect` under its name (usable as a class decorator)."""
+    _COLLECTORS[collector.name] = collector
+    return collector
+
+
+def unregister(name: str) -> None:
+    """Forget a source (for tests that register their own)."""
+    _COLLECTORS.pop(name, None)
+
+
+def registered() -> dict[str, type[Collector]]:
+    """Every known source by name, in the order registered."""
+    return dict(_COLLECTORS)
+
+
+def utc_now_seconds(now: dt.datetime) -> dt.datetime:
+    """Timestamps are stored to the second, in UTC, so files do not churn on microseconds."""
+    return now.astimezone(dt.UTC).replace(microsecond=0)

@@ -23,11 +23,11 @@ from dataclasses import dataclass
 
 import feedparser
 
-from collectors.base import CollectError, Collector, ConfigError, Job, Tally
+from collectors.base import CollectError, Collector, ConfigError, Job, Tally, register, utc_now_seconds
 from collectors.http import BadAnswer, FetchError
-from collectors.signals import utc_now_seconds
 from collectors.text import http_url, normalise_link, strip_markup, tidy, trim
 from trendkb import models
+from trendkb.signals import FEED_CACHES, NEWS
 
 FEED_MAX_BYTES = 5_000_000  # the largest real feeds carry full articles and stay well below this
 WINDOW = dt.timedelta(days=90)  # items older than this are not news any more (unless --since says so)
@@ -97,26 +97,38 @@ def matching_trends(text: str, patterns: Mapping[str, re.Pattern[str]]) -> list[
     return sorted(trend_id for trend_id, pattern in patterns.items() if pattern.search(text))
 
 
+@register
 class NewsCollector(Collector):
     name = "news"
-    kind = "news"
 
     def jobs(self) -> list[Job]:
         if self.ctx.feeds is None:
             raise ConfigError("no feed list: write trends/feeds.yaml (see the README) or pass --feeds FILE")
         self.patterns = {t.id: keyword_pattern(t.evidence.news_keywords) for t in self.ctx.trends()}
+        # Which stored item holds each normalised link: another item with the same link is a duplicate.
+        self.links: dict[str, str] = {}
+        for item in self.ctx.signals.records(NEWS):
+            self.links.setdefault(normalise_link(item.url), item.key)
         return [Job(f"news:{feed.id}", f"feed {feed.id}", lambda tally, f=feed: self._feed(f, tally))
                 for feed in self.ctx.feeds.feeds]
 
     def sources(self) -> list[str]:
         return [f"news:{feed.id}" for feed in self.ctx.feeds.feeds] if self.ctx.feeds else []
 
+    def _duplicate(self, key: str, url: str, feed: str) -> bool:
+        """True when another feed's item already holds this key, or any other item this link."""
+        old = self.ctx.signals.get(NEWS, key)
+        if old is not None:
+            return old.feed != feed
+        holder = self.links.get(normalise_link(url))
+        return holder is not None and holder != key
+
     def _feed(self, feed: models.Feed, tally: Tally) -> None:
         signals, options = self.ctx.signals, self.ctx.options
         # A run for one trend sees only part of each feed: it must neither rely on nor
         # update the validators, or the next full run would get a 304 and miss the rest.
         partial = options.trend is not None
-        cache = signals.feed_caches.get(feed.id)
+        cache = signals.get(FEED_CACHES, feed.id)
         headers = {}
         if cache is not None and cache.url == feed.url and not partial:
             if cache.etag:
@@ -144,11 +156,11 @@ class NewsCollector(Collector):
                 tally.skipped += 1  # no usable link or title, or about none of our trends
                 continue
             link_key = normalise_link(entry.url)
-            if signals.news_duplicate(entry.key, entry.url, feed.id) or {entry.key, link_key} & seen:
+            if self._duplicate(entry.key, entry.url, feed.id) or {entry.key, link_key} & seen:
                 tally.skipped += 1
                 continue
             seen |= {entry.key, link_key}
-            old = signals.news.get(entry.key)
+            old = signals.get(NEWS, entry.key)
             # An undated item keeps the time it was first seen, so re-runs do not move it.
             published = entry.published or (old.published if old else now)
             if published < floor:
@@ -158,9 +170,13 @@ class NewsCollector(Collector):
                                          published=published, summary=entry.summary, trends=trends))
         # The whole feed was read: store its items, then the validators that describe it.
         for item in items:
-            tally.count(signals.put_news(item, keep_trends=partial))
+            old = signals.get(NEWS, item.key)
+            if partial and old is not None:
+                item = item.model_copy(update={"trends": sorted(set(old.trends) | set(item.trends))})
+            tally.count(signals.put(NEWS, item))
+            self.links.setdefault(normalise_link(item.url), item.key)
         if not partial:
-            signals.set_feed_cache(models.FeedCache(
+            signals.put(FEED_CACHES, models.FeedCache(
                 feed=feed.id, url=feed.url,
                 etag=tidy(response.headers.get("ETag")) or None,
                 last_modified=tidy(response.headers.get("Last-Modified")) or None,

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import importlib
 import os
+import pkgutil
 import signal
 import sys
 import threading
@@ -31,7 +33,7 @@ from typing import TextIO
 
 from pydantic import TypeAdapter, ValidationError
 
-from collectors.arxiv import ArxivCollector
+import collectors
 from collectors.base import (
     DEFAULT_ARXIV_URL,
     CollectError,
@@ -41,22 +43,20 @@ from collectors.base import (
     Job,
     Options,
     Tally,
+    registered,
+    utc_now_seconds,
 )
 from collectors.http import PoliteSession, Sent, user_agent
-from collectors.lock import RunLock
-from collectors.news import NewsCollector
 from collectors.report import Reporter, Row
-from collectors.signals import SignalStore, utc_now_seconds
 from collectors.text import trim
 from trendkb import models, store
+from trendkb.problems import display_path
+from trendkb.signals import STATUS, LockHeld, RunLock, clean_leftovers
 
-# Every source of signals. A new one is a module with a Collector subclass, added here.
-COLLECTORS: dict[str, type[Collector]] = {c.name: c for c in (ArxivCollector, NewsCollector)}
-CHOICES = (*COLLECTORS, "all")
 ERROR_CHARS = 2000  # of a status record's last_error
 JOB_ERROR_CHARS = 400  # of each failed job's part in it
 
-__all__ = ["CHOICES", "COLLECTORS", "DEFAULT_ARXIV_URL", "ConfigError", "Environment", "Options", "collect"]
+__all__ = ["DEFAULT_ARXIV_URL", "ConfigError", "Environment", "Options", "choices", "collect"]
 
 
 @dataclass
@@ -87,23 +87,38 @@ class Outcome:
     requests: list[Sent]
 
 
+def _import_sources() -> None:
+    """Import every module of the package: a source registers itself there, so adding one is adding its module."""
+    for module in pkgutil.iter_modules(collectors.__path__):
+        importlib.import_module(f"collectors.{module.name}")
+
+
+def choices() -> list[str]:
+    """What `trendkb collect` accepts: every registered source, and 'all'."""
+    _import_sources()
+    return [*registered(), "all"]
+
+
 def collect(root: Path, what: str, options: Options, env: Environment | None = None) -> Outcome:
-    """Run the collectors named by `what` ('arxiv', 'news' or 'all') over the repository at `root`."""
+    """Run the collectors named by `what` (a source name, or 'all') over the repository at `root`."""
     env = env or system_environment()
     root = Path(root)
-    names = list(COLLECTORS) if what == "all" else [what]
-    if any(name not in COLLECTORS for name in names):
-        raise ConfigError(f"unknown source '{what}'; choose one of {', '.join(CHOICES)}")
-    with _terminate_as_interrupt(), RunLock(root / store.TRENDS_DIR / store.SIGNALS_DIR):
+    _import_sources()
+    sources = registered()
+    names = list(sources) if what == "all" else [what]
+    if any(name not in sources for name in names):
+        raise ConfigError(f"unknown source '{what}'; choose one of {', '.join(choices())}")
+    with _terminate_as_interrupt(), _locked(store.signals_dir(root)):
+        clean_leftovers(store.signals_dir(root))
         kb = store.load(root)
         _check_setup(kb, options)
         feeds = _feeds(root, options)
         contact = _contact(env.environ.get("TRENDKB_CONTACT") or (feeds.contact if feeds else None))
         http = PoliteSession(user_agent(contact), options.http, clock=env.clock, sleep=env.sleep, now=env.now)
-        signals = SignalStore.from_kb(kb)
+        signals = kb.signals
         ctx = Context(kb=kb, signals=signals, http=http, options=options, now=env.now, feeds=feeds,
                       checkpoint=(lambda: None) if options.dry_run else signals.save)
-        plans = [(collector, collector.jobs()) for collector in (COLLECTORS[name](ctx) for name in names)]
+        plans = [(collector, collector.jobs()) for collector in (sources[name](ctx) for name in names)]
         try:
             rows = _run(plans, ctx, env)
         finally:
@@ -116,6 +131,16 @@ def collect(root: Path, what: str, options: Options, env: Environment | None = N
     Reporter(env.out, env.err, _tty(env)).summary(rows, footer)
     code = 1 if any(row.error for row in rows) else 0
     return Outcome(exit_code=code, rows=rows, written=written, pending=pending, requests=list(http.sent))
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """The signals folder's lock; another run holding it is a setup problem (exit 2)."""
+    try:
+        with RunLock(folder):
+            yield
+    except LockHeld as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _run(plans: list[tuple[Collector, list[Job]]], ctx: Context, env: Environment) -> list[Row]:
@@ -161,11 +186,11 @@ def _record_status(collector: Collector, tallies: dict[str, Tally], errors: dict
     signals, now = ctx.signals, utc_now_seconds(ctx.now())
     rows = []
     for source, tally in tallies.items():
-        old = signals.statuses.get(source)
+        old = signals.get(STATUS, source)
         failures = errors.get(source, [])
         if failures:
             status = models.SourceStatus(
-                source=source, kind=collector.kind, last_attempt=now,
+                source=source, kind=collector.name, last_attempt=now,
                 last_success=old.last_success if old else None,
                 items_added=old.items_added if old else 0,
                 last_error=_error_text(failures),
@@ -175,21 +200,21 @@ def _record_status(collector: Collector, tallies: dict[str, Tally], errors: dict
             # does not erase what the first one found.
             same_day = old is not None and old.last_success is not None and old.last_success.date() == now.date()
             added = tally.new + (old.items_added if same_day else 0)
-            status = models.SourceStatus(source=source, kind=collector.kind, last_attempt=now, last_success=now,
+            status = models.SourceStatus(source=source, kind=collector.name, last_attempt=now, last_success=now,
                                          items_added=added, last_error=None)
-        signals.set_status(status)
+        signals.put(STATUS, status)
         rows.append(Row(source, tally, status.last_error if failures else None))
     owned = collector.sources()
     if owned is not None and ctx.options.trend is None:
         # A feed taken out of feeds.yaml should not linger on the Sources page.
-        for source, status in list(signals.statuses.items()):
-            if status.kind == collector.kind and source not in owned:
-                signals.drop_status(source)
+        for status in signals.records(STATUS):
+            if status.kind == collector.name and status.source not in owned:
+                signals.remove(STATUS, status.source)
     return rows
 
 
 def _check_setup(kb: store.KnowledgeBase, options: Options) -> None:
-    signals_prefix = f"{store.TRENDS_DIR}/{store.SIGNALS_DIR}/"
+    signals_prefix = display_path(store.signals_dir(kb.root), kb.root) + "/"
     broken = [problem for problem in kb.problems if problem.path.startswith(signals_prefix)]
     if broken:
         shown = "\n".join(f"  {problem}" for problem in broken[:10])

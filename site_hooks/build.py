@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 
 from site_hooks import charts, exports, method, pages
 from site_hooks.context import Settings, SiteContext, area_src, trend_src
-from site_hooks.reference import schema_reference
+from site_hooks.reference import schema_reference, signals_reference
 from trendkb.store import KnowledgeBase
 
 HOME_MARKER = "<!-- trendkb:home -->"
 REFERENCE_MARKER = "<!-- trendkb:schema-reference -->"
+SIGNALS_MARKER = "<!-- trendkb:signals-reference -->"
 MOMENTUM_MARKER = "<!-- trendkb:momentum-rules -->"
 RINGS_MARKER = "<!-- trendkb:rings -->"
 FRESHNESS_MARKER = "<!-- trendkb:freshness -->"
@@ -76,6 +77,7 @@ def build_site(kb: KnowledgeBase, today: dt.date, settings: Settings | None = No
     site = Site(nav=pages.nav(ctx))
     with _stage(timings, "pages"):
         site.markers = {HOME_MARKER: pages.home_sections(ctx), REFERENCE_MARKER: schema_reference(),
+                        SIGNALS_MARKER: signals_reference(kb.signals.kinds),
                         MOMENTUM_MARKER: method.momentum_rules(), RINGS_MARKER: method.ring_meanings(pages.RING_HELP),
                         FRESHNESS_MARKER: pages.freshness(ctx, "method.md")}
         for area in ctx.areas.values():

@@ -15,6 +15,7 @@ import pandas as pd
 
 from trendkb import models
 from trendkb.momentum import Momentum, all_series, momentum
+from trendkb.signals import COUNTS, NEWS, PAPERS, STATUS
 from trendkb.store import KnowledgeBase
 
 
@@ -61,17 +62,17 @@ class SiteContext:
 
     @cached_property
     def counts(self) -> list[models.MonthlyCount]:
-        return [c for e in self.kb.signals(models.CountsFile) for c in e.record.counts]
+        return self.kb.signals.records(COUNTS)
 
     @cached_property
     def papers(self) -> list[models.Paper]:
-        items = [p for e in self.kb.signals(models.PapersFile) for p in e.record.papers]
-        return sorted(items, key=lambda p: (p.published, p.arxiv_id), reverse=True)
+        """Newest first."""
+        return sorted(self.kb.signals.records(PAPERS), key=lambda p: (p.published, p.arxiv_id), reverse=True)
 
     @cached_property
     def news(self) -> list[models.NewsItem]:
-        items = [n for e in self.kb.signals(models.NewsFile) for n in e.record.items]
-        return sorted(items, key=lambda n: (n.published, n.key), reverse=True)
+        """Newest first."""
+        return sorted(self.kb.signals.records(NEWS), key=lambda n: (n.published, n.key), reverse=True)
 
     @cached_property
     def papers_by_trend(self) -> dict[str, list[models.Paper]]:
@@ -84,8 +85,8 @@ class SiteContext:
 
     @cached_property
     def statuses(self) -> list[models.SourceStatus]:
-        return sorted((s for e in self.kb.signals(models.StatusFile) for s in e.record.sources),
-                      key=lambda s: s.source)
+        """By source id."""
+        return self.kb.signals.records(STATUS)
 
     @cached_property
     def series(self) -> dict[str, pd.DataFrame]:

@@ -35,7 +35,7 @@ from trendkb.validate import validate
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 _site: Site | None = None
 # The last load: MkDocs keeps this module across `mkdocs serve` rebuilds, and a rebuild
-# reads again only the signal files that changed since (see store.load).
+# takes over the signal files that did not change since (see store.load).
 _kb: store.KnowledgeBase | None = None
 # The tags plugin's listing: always rendered again, from the tags of every page (see on_nav).
 TAGS_INDEX = "<!-- material/tags"

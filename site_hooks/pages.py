@@ -422,6 +422,14 @@ def sources_page(ctx: SiteContext) -> str:
         out.append(html_block('<table class="tkb-table"><thead><tr><th>Source</th><th>Kind</th>'
                               "<th>Last attempt</th><th>Last success</th><th>Items added</th>"
                               "<th>Last failure</th></tr></thead><tbody>", *rows, "</tbody></table>"))
+    out.append("## What is stored\n")
+    out.append("Every kind of collected record, as kept in the repository under `trends/signals/`.\n")
+    signals = ctx.kb.signals
+    kinds = [kind for kind in signals.kinds if kind.evidence]
+    rows = [f"<tr><td>{esc(kind.title or kind.name)}</td><td>{esc(kind.about)}</td>"
+            f"<td>{signals.count(kind):,}</td><td>{len(signals.files(kind)):,}</td></tr>" for kind in kinds]
+    out.append(html_block('<table class="tkb-table"><thead><tr><th>Kind</th><th>What it holds</th>'
+                          "<th>Records</th><th>Files</th></tr></thead><tbody>", *rows, "</tbody></table>"))
     out.append("## Downloads\n")
     out.append("\n".join(f"- [{name}]({ctx.md(page, path)}): {what}" for name, path, what in [
         ("trends.json", "api/trends.json", "every trend with its ring, momentum and URL"),

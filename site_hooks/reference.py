@@ -1,4 +1,5 @@
-"""The schema reference page, generated from the pydantic models so it cannot drift."""
+"""The reference sections of the Contributing page, generated from the models and the signal kinds so they
+cannot drift: the fields of a trend record, and the files a refresh pull request changes."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from pydantic import BaseModel
 
 from site_hooks.markup import esc
 from trendkb import models
+from trendkb.signals import Kind
+from trendkb.signals.formats import describe
 
 # The models a researcher writes, in the order they meet them.
 DOCUMENTED = [models.Trend, models.UseCase, models.RingChange, models.Evidence, models.Reference,
@@ -50,5 +53,16 @@ def schema_reference() -> str:
     parts = []
     for model in DOCUMENTED:
         doc = (model.__doc__ or "").strip().splitlines()
-        parts.append(f"### {model.__name__}\n\n" + (f"{doc[0]}\n" if doc else "") + model_table(model))
+        parts.append(f"### {model.__name__}\n\n" + (f"{esc(doc[0])}\n" if doc else "") + model_table(model))
+    return "\n".join(parts)
+
+
+def signals_reference(kinds: list[Kind]) -> str:
+    """Where each kind of collected record lives, how its files are written, and its fields."""
+    rows = [f"<tr><td>{esc(kind.title or kind.name)}</td><td><code>trends/signals/{esc(kind.path)}</code></td>"
+            f"<td>{describe(kind)}</td><td>{esc(', '.join(kind.key))}</td></tr>" for kind in kinds]
+    parts = ["\n<table class=\"tkb-table\"><thead><tr><th>Kind</th><th>File</th><th>Format</th>"
+             "<th>One record per</th></tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>\n"]
+    for kind in kinds:
+        parts.append(f"### {esc(kind.title or kind.name)}\n\n{esc(kind.about)}\n" + model_table(kind.model))
     return "\n".join(parts)

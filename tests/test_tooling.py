@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import fnmatch
+import re
+import subprocess
+
 import yaml
 
 from tests.conftest import REPO
+from trendkb import store
 
 
 def test_ci_entry_point_runs_make_test():
@@ -21,8 +26,38 @@ def test_pull_request_workflow_runs_make_test():
     assert "make test" in steps
 
 
-def test_pre_commit_runs_ruff_and_validate():
+def test_a_data_pull_request_gets_a_fast_job_before_the_full_tests():
+    jobs = yaml.safe_load((REPO / ".github" / "workflows" / "ci.yml").read_text())["jobs"]
+    assert jobs["test"]["needs"] == "data"
+    data = jobs["data"]
+    assert data["timeout-minutes"] <= 10
+    runs = [step.get("run", "") for step in data["steps"]]
+    summary = next(step for step in data["steps"] if "GITHUB_STEP_SUMMARY" in step.get("run", ""))
+    assert summary["run"] == '.venv/bin/trendkb diff HEAD^1 >> "$GITHUB_STEP_SUMMARY"'
+    assert summary["if"] == "github.event_name == 'pull_request'"
+    # HEAD^1 is the base branch of the merge commit a pull request is checked out as: it must be fetched.
+    assert data["steps"][0]["with"]["fetch-depth"] == 2
+    # Nothing of the full tests (chromium, notebooks, pytest): install, summary, validate, build.
+    assert [run for run in runs if run] == ["make install", summary["run"], "make validate", "make site"]
+
+
+def test_pre_commit_runs_ruff_and_validate_on_every_file_under_trends():
     config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text())
-    entries = {hook["id"]: hook["entry"] for repo in config["repos"] for hook in repo["hooks"]}
-    assert entries["ruff"].startswith(".venv/bin/ruff check")
-    assert entries["trendkb-validate"] == ".venv/bin/trendkb validate"
+    hooks = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
+    assert hooks["ruff"]["entry"].startswith(".venv/bin/ruff check")
+    assert hooks["trendkb-validate"]["entry"] == ".venv/bin/trendkb validate"
+    assert hooks["trendkb-validate"]["pass_filenames"] is False
+    pattern = hooks["trendkb-validate"]["files"]
+    for changed in ("trends/alpha/x.yaml", "trends/alpha/x.yml", "trends/alpha/sub/x.yaml", "trends/notes.txt",
+                    "trends/areas.yaml", "content/examples/demo.ipynb"):
+        assert re.search(pattern, changed), changed
+    assert not re.search(pattern, "trendkb/cli.py")
+
+
+def test_the_editor_litter_validate_leaves_alone_is_never_committed():
+    samples = ["x.yaml~", ".x.yaml.swp", ".x.yaml.swo", ".#x.yaml", "#x.yaml#", ".DS_Store", "Thumbs.db"]
+    assert all(any(fnmatch.fnmatchcase(name, pattern) for pattern in store.EDITOR_LITTER) for name in samples)
+    assert len(samples) == len(store.EDITOR_LITTER)
+    for name in samples:
+        ignored = subprocess.run(["git", "-C", str(REPO), "check-ignore", "-q", f"trends/automl/{name}"], check=False)
+        assert ignored.returncode == 0, f"{name} is not in .gitignore"

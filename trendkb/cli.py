@@ -1,9 +1,15 @@
-"""The `trendkb` command line: validate, new, schema, fmt, collect.
+"""The `trendkb` command line: validate, new, schema, fmt, diff, and the commands of plugins.
+
+Commands that need more than the core (`collect`, from the collectors package)
+come in through the `trendkb.commands` entry point: a function that adds its
+subcommand to the parser. So the core never imports them, and a package that
+adds a command is installed, not wired in here.
 
 Each command is a small function from parsed arguments to an exit code:
 0 success, 1 invalid records, 2 usage or configuration errors. Problems go to
-stdout as `file:line: field: message`; one-line errors go to stderr. A
-traceback is shown only with `--debug`.
+stdout as `file:line: field: message` (and also as GitHub annotations with
+`--format github`, the default inside GitHub Actions); one-line errors go to
+stderr. A traceback is shown only with `--debug`.
 """
 
 from __future__ import annotations
@@ -13,23 +19,27 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Sequence
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 
-from trendkb import __version__, store
-from trendkb.problems import Problem
+from trendkb import __version__, revisions, store
+from trendkb.changes import compare, read_versions, summary
+from trendkb.problems import Problem, did_you_mean, github_annotation
 from trendkb.scaffold import new_trend
 from trendkb.schema import schema_text
-from trendkb.validate import validate
+from trendkb.validate import LAYOUT, validate
 from trendkb.yamlio import write_atomic
 
 OK, INVALID, USAGE = 0, 1, 2
+COMMANDS_GROUP = "trendkb.commands"
 
 
 class UsageError(Exception):
     """A mistake in how the command was called or configured; exit code 2."""
 
 
-def _root(args: argparse.Namespace, near: Path | None = None) -> Path:
+def repository_root(args: argparse.Namespace, near: Path | None = None) -> Path:
+    """The repository given with --root, else the one holding `near` (or the working directory)."""
     if args.root:
         root = Path(args.root)
         if not (root / store.TRENDS_DIR / store.AREAS_FILE).is_file():
@@ -43,9 +53,19 @@ def _root(args: argparse.Namespace, near: Path | None = None) -> Path:
     return found
 
 
-def _print_problems(problems: Sequence[Problem]) -> None:
+def _github_format(args: argparse.Namespace) -> bool:
+    chosen = getattr(args, "format", None)
+    if chosen is None:
+        return os.environ.get("GITHUB_ACTIONS") == "true"
+    return chosen == "github"
+
+
+def _print_problems(problems: Sequence[Problem], github: bool = False) -> None:
     for problem in problems:
         print(problem)
+    if github:
+        for problem in problems:
+            print(github_annotation(problem))
     files = len({problem.path for problem in problems})
     noun = "problem" if len(problems) == 1 else "problems"
     print(f"{len(problems)} {noun} in {files} file{'s' if files != 1 else ''}; "
@@ -63,10 +83,14 @@ def _load_checked(args: argparse.Namespace, today: Callable[[], dt.date]):
     for given, path in zip(args.paths, paths, strict=True):
         if not path.exists():
             raise UsageError(f"{given}: no such file or folder")
-    root = _root(args, paths[0] if paths else None)
+    root = repository_root(args, paths[0] if paths else None)
     roots = {store.find_root(path) for path in paths}
     if len(roots) > 1 or (paths and root.resolve() not in roots and not args.root):
         raise UsageError("the paths belong to different knowledge bases; validate one at a time")
+    trends_dir = (root / store.TRENDS_DIR).resolve()
+    for given, path in zip(args.paths, paths, strict=True):
+        if path != trends_dir and trends_dir not in path.parents:
+            raise UsageError(f"{given} is not under {store.TRENDS_DIR}/; give files or folders of {trends_dir}")
     kb = store.load(root)
     problems = validate(kb, today())
     if paths:
@@ -77,20 +101,21 @@ def _load_checked(args: argparse.Namespace, today: Callable[[], dt.date]):
 def cmd_validate(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
     _, kb, _, problems = _load_checked(args, today)
     if problems:
-        _print_problems(problems)
+        _print_problems(problems, _github_format(args))
         return INVALID
-    signals = sum(len(getattr(e.record, "papers", getattr(e.record, "items", []))) for e in kb.signal_files)
+    signals = sum(kb.signals.count(kind) for kind in kb.signals.kinds if kind.evidence)
     print(f"OK: {len(kb.trends)} trends in {len(kb.areas)} areas, {signals} collected signals",
           file=sys.stderr)
     return OK
 
 
 def cmd_new(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
-    root = _root(args)
+    root = repository_root(args)
     kb = store.load(root)
     area_ids = [area.id for area in kb.areas]
     if args.area not in area_ids:
-        raise UsageError(f"unknown area '{args.area}'; choose one of {', '.join(area_ids) or '(none loaded)'}")
+        raise UsageError(f"unknown area '{args.area}'; choose one of {', '.join(area_ids) or '(none loaded)'}"
+                         f"{did_you_mean(args.area, area_ids)}")
     try:
         trend = new_trend(args.area, args.title, today())
     except ValueError as exc:
@@ -106,9 +131,13 @@ def cmd_new(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
 
 
 def cmd_schema(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
-    root = _root(args)
+    root = repository_root(args)
     target = root / store.TRENDS_DIR / store.SCHEMA_FILE
-    text = schema_text()
+    kb = store.load(root)
+    if kb.areas_doc is None:
+        raise UsageError(f"the schema lists the areas, and {store.TRENDS_DIR}/{store.AREAS_FILE} cannot be read; "
+                         "run 'trendkb validate' and fix it first")
+    text = schema_text([area.id for area in kb.areas])
     if args.check:
         if not target.is_file() or target.read_text(encoding="utf-8") != text:
             print(f"{target.relative_to(root)} is out of date; run 'trendkb schema' and commit it",
@@ -122,8 +151,10 @@ def cmd_schema(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
 
 def cmd_fmt(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
     root, kb, paths, problems = _load_checked(args, today)
+    # The layout is what fmt fixes; any other problem must be fixed by hand first.
+    problems = [problem for problem in problems if problem.field != LAYOUT]
     if problems:
-        _print_problems(problems)
+        _print_problems(problems, _github_format(args))
         return INVALID
     stale = []
     for entry in kb.trend_files:
@@ -141,32 +172,21 @@ def cmd_fmt(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
     return INVALID if (stale and args.check) else OK
 
 
-def cmd_collect(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
-    # Imported here: trendkb must not depend on the network code, and only this command needs it.
-    from collectors import run as collect_run
-
-    root = _root(args)
-    since = None
-    if args.since:
-        try:
-            since = dt.date.fromisoformat(args.since)
-        except ValueError:
-            raise UsageError(f"--since {args.since!r} is not a date; write it as YYYY-MM-DD") from None
-        if since > today():
-            raise UsageError(f"--since {since} is in the future (today is {today()})")
-    if not 0 <= args.backfill_months <= 240:
-        raise UsageError("--backfill-months takes a number of months from 0 to 240")
-    arxiv_url = args.arxiv_url or os.environ.get("TRENDKB_ARXIV_URL") or collect_run.DEFAULT_ARXIV_URL
-    if not arxiv_url.startswith(("http://", "https://")):
-        raise UsageError(f"the arXiv API URL {arxiv_url!r} does not start with http:// or https://")
-    options = collect_run.Options(
-        trend=args.trend, since=since, backfill_months=args.backfill_months, arxiv_url=arxiv_url,
-        feeds_path=Path(args.feeds) if args.feeds else None, dry_run=args.dry_run, debug=args.debug,
-    )
+def cmd_diff(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
+    root = repository_root(args)
+    base, head = args.base, args.head
+    if head is None and ".." in base:
+        base, _, head = base.partition("...") if "..." in base else base.partition("..")
+        head = head or "HEAD"
     try:
-        return collect_run.collect(root, args.source, options, collect_run.system_environment()).exit_code
-    except collect_run.ConfigError as exc:
+        # BASE...HEAD: what HEAD changed since it forked from BASE, as a pull request shows it.
+        since = revisions.merge_base(root, base, head) if args.head is None and "..." in args.base else base
+        before = revisions.files_at(root, since)
+        after = revisions.files_at(root, head) if head else revisions.files_on_disk(root)
+    except revisions.RevisionError as exc:
         raise UsageError(str(exc)) from None
+    print(summary(compare(read_versions(before), read_versions(after)), base, head), end="")
+    return OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -174,13 +194,18 @@ def build_parser() -> argparse.ArgumentParser:
         prog="trendkb", description="Keep the machine-learning trends knowledge base in shape."
     )
     parser.add_argument("--version", action="version", version=f"trendkb {__version__}")
-    parser.add_argument("--root", help="repository folder holding trends/ (default: found from the cwd)")
+    parser.add_argument("--root", help="repository folder holding trends/ (default: the nearest one at or above "
+                                       "the first PATH given, else the current folder)")
     parser.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate_cmd = commands.add_parser("validate", help="check every record; exit 1 if any is invalid")
     validate_cmd.add_argument("paths", nargs="*", metavar="PATH",
-                              help="files or folders to report on (default: all of trends/)")
+                              help="files or folders under trends/ to report on, checked against the whole "
+                                   "knowledge base (default: all of trends/)")
+    validate_cmd.add_argument("--format", choices=("text", "github"), default=None,
+                              help="github: also print each problem as a GitHub Actions annotation "
+                                   "(default: github when GITHUB_ACTIONS=true, else text)")
     validate_cmd.set_defaults(run=cmd_validate)
 
     new_cmd = commands.add_parser("new", help="write a trend scaffold to fill in")
@@ -197,25 +222,26 @@ def build_parser() -> argparse.ArgumentParser:
     fmt_cmd.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: all trends)")
     fmt_cmd.set_defaults(run=cmd_fmt)
 
-    collect_cmd = commands.add_parser(
-        "collect", help="fetch arXiv papers and counts and news items into trends/signals/; "
-                        "exit 1 if a source failed (the rest is stored)")
-    collect_cmd.add_argument("source", nargs="?", default="all", choices=("arxiv", "news", "all"),
-                             help="which source to collect (default: all)")
-    collect_cmd.add_argument("--trend", metavar="ID", help="only this trend (and its area's arXiv baseline)")
-    collect_cmd.add_argument("--since", metavar="DATE",
-                             help="papers updated and news published on or after DATE (YYYY-MM-DD), "
-                                  "instead of from where the last run stopped")
-    collect_cmd.add_argument("--backfill-months", metavar="N", type=int, default=0,
-                             help="also count arXiv papers for the N months before this one; "
-                                  "resumable, finished months are not asked again")
-    collect_cmd.add_argument("--dry-run", action="store_true", help="fetch and report, but write nothing")
-    collect_cmd.add_argument("--arxiv-url", metavar="URL",
-                             help="arXiv API endpoint (default: $TRENDKB_ARXIV_URL, "
-                                  "else https://export.arxiv.org/api/query)")
-    collect_cmd.add_argument("--feeds", metavar="FILE", help="feed list to read (default: trends/feeds.yaml)")
-    collect_cmd.set_defaults(run=cmd_collect)
+    diff_cmd = commands.add_parser(
+        "diff", help="summarise in Markdown what changed in the trends: added, removed, ring moves, edited fields")
+    diff_cmd.add_argument("base", metavar="BASE", help="the older revision (branch, tag, commit), or a range "
+                                                       "BASE..HEAD (BASE...HEAD: from where HEAD forked)")
+    diff_cmd.add_argument("head", metavar="HEAD", nargs="?",
+                          help="the newer revision (default: the working tree, saved files included)")
+    diff_cmd.set_defaults(run=cmd_diff)
+
+    for plugin in entry_points(group=COMMANDS_GROUP):
+        _add_plugin(plugin, commands)
     return parser
+
+
+def _add_plugin(plugin: EntryPoint, commands: argparse._SubParsersAction) -> None:
+    try:
+        plugin.load()(commands)
+    except Exception as exc:
+        # One broken plugin must not take 'validate' down with it.
+        print(f"trendkb: the '{plugin.name}' command could not be loaded ({exc.__class__.__name__}: {exc}); "
+              "reinstall with 'make' or 'pip install -e .'", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None, today: Callable[[], dt.date] = dt.date.today) -> int:

@@ -3,8 +3,9 @@
 People write `Area` (in `trends/areas.yaml`) and `Trend` (one file per trend
 under `trends/<area>/`). The collectors write the signal records under
 `trends/signals/`: `Paper`, `NewsItem`, `MonthlyCount` and `SourceStatus`, plus
-their own bookkeeping (`CollectorState`). `FeedsFile` (`trends/feeds.yaml`) lists
-the news feeds they read.
+their own bookkeeping (`Watermark`, `FeedCache`, `CountQuery`); where each kind
+is filed is declared in `trendkb.signals`. `FeedsFile` (`trends/feeds.yaml`)
+lists the news feeds they read.
 
 Each field carries a description: it is the documentation a researcher sees in
 their editor (through `trends/schema.json`) and on the site's schema reference,
@@ -16,8 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -25,7 +27,10 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     StringConstraints,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -35,6 +40,15 @@ ARXIV_ID_PATTERN = r"^(\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{2})?/\d{7})$"
 # Notebooks are named by file name only: they all live in content/examples/.
 NOTEBOOK_PATTERN = r"^[a-z0-9][a-z0-9_\-]*\.ipynb$"
 
+
+# A GitHub user ('@octocat') or team ('@org/team'), as CODEOWNERS writes them.
+OWNER_PATTERN = r"^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9][A-Za-z0-9._-]*)?$"
+# What an editor checks through trends/schema.json; the model checks more (_check_http_url).
+URL_SCHEMA_PATTERN = r"^https?://[^\s]+$"
+# A link to one paper on arXiv: its id, and the version suffix people copy from the address bar.
+_ARXIV_LINK = re.compile(
+    r"https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/(?P<id>[^?#]+?)(?P<version>v\d+)?(?:\.pdf)?/?(?:[?#].*)?\Z")
+ARXIV_LINK_SCHEMA_PATTERN = r"^https?://(www\.|export\.)?arxiv\.org/(abs|pdf)/"
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 # Whitespace (as str.isspace() sees it) or a control character; a regex, as a load checks 100,000s of URLs.
@@ -56,6 +70,16 @@ def _check_http_url(value: str) -> str:
     return value
 
 
+@dataclass(frozen=True)
+class SchemaPattern:
+    """A pattern for editors in the JSON Schema only; the type's own validators do the real check."""
+
+    pattern: str
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: GetJsonSchemaHandler) -> dict[str, Any]:
+        return {**handler(core_schema), "pattern": self.pattern}
+
+
 def _check_contact(value: str) -> str:
     # Sent in every User-Agent: site owners need a way to reach us, nothing else.
     if re.match(EMAIL_PATTERN, value):
@@ -69,7 +93,8 @@ def _check_contact(value: str) -> str:
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-HttpUrl = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_check_http_url)]
+HttpUrl = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_check_http_url),
+                    SchemaPattern(URL_SCHEMA_PATTERN)]
 Month = Annotated[str, StringConstraints(pattern=MONTH_PATTERN)]
 ArxivId = Annotated[str, StringConstraints(pattern=ARXIV_ID_PATTERN)]
 Contact = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_check_contact)]
@@ -88,6 +113,14 @@ class Ring(StrEnum):
     TRIAL = "trial"
     ASSESS = "assess"
     HOLD = "hold"
+
+
+class NotebookRule(StrEnum):
+    """How many of an area's trends must link a runnable notebook."""
+
+    EVERY = "every"
+    SOME = "some"
+    OPTIONAL = "optional"
 
 
 class ReferenceKind(StrEnum):
@@ -113,6 +146,11 @@ class Area(Record):
             "they define the baseline for the share-of-arXiv charts.",
         )
     )
+    notebooks: NotebookRule = Field(
+        default=NotebookRule.OPTIONAL,
+        description="Which of the area's trends must link a runnable notebook of content/examples/ in their "
+                    "examples: every (each trend), some (at least one trend) or optional.",
+    )
 
 
 class AreasFile(Record):
@@ -137,13 +175,48 @@ class RingChange(Record):
 
 
 class Reference(Record):
+    # For editors: a link to an arXiv paper needs its arxiv_id, and an arxiv_id needs the arXiv link.
+    model_config = ConfigDict(json_schema_extra={"allOf": [
+        {"if": {"properties": {"url": {"pattern": ARXIV_LINK_SCHEMA_PATTERN}}, "required": ["url"]},
+         "then": {"required": ["arxiv_id"], "properties": {"url": {"not": {"pattern": r"v[0-9]+(\.pdf)?/?$"}}}}},
+        {"if": {"required": ["arxiv_id"]},
+         "then": {"properties": {"url": {"pattern": ARXIV_LINK_SCHEMA_PATTERN}}}},
+    ]})
+
     title: ShortText = Field(description="Title of the paper, article, repository or dataset.")
-    url: HttpUrl = Field(description="Where to read it; http(s) only.")
+    url: HttpUrl = Field(description="Where to read it; http(s) only. An arXiv paper is linked as "
+                                     "https://arxiv.org/abs/<id>, without a version suffix.")
     kind: ReferenceKind = Field(description="paper, article, repo or dataset.")
     arxiv_id: ArxivId | None = Field(
-        default=None,
-        description="arXiv identifier without version (e.g. '1706.03762') when the reference is on arXiv.",
+        default=None, validate_default=True,
+        description="arXiv identifier without version (e.g. '1706.03762'); required when the url links arXiv.",
     )
+
+    @field_validator("url")
+    @classmethod
+    def _latest_version(cls, url: str) -> str:
+        link = _ARXIV_LINK.match(url)
+        if link and link["version"]:
+            raise ValueError(f"links version {link['version']} of the paper; link "
+                             f"https://arxiv.org/abs/{link['id']} so readers get the latest version")
+        return url
+
+    @field_validator("arxiv_id")
+    @classmethod
+    def _matches_url(cls, arxiv_id: str | None, info: ValidationInfo) -> str | None:
+        url = info.data.get("url")
+        if url is None:
+            return arxiv_id  # the url is wrong already, and reported
+        link = _ARXIV_LINK.match(url)
+        if link is None:
+            if arxiv_id is not None:
+                raise ValueError(f"is set but the url does not link arXiv; link https://arxiv.org/abs/{arxiv_id}")
+            return arxiv_id
+        if arxiv_id is None:
+            raise ValueError(f"is missing: the url links arXiv paper {link['id']}; add arxiv_id: '{link['id']}'")
+        if arxiv_id != link["id"]:
+            raise ValueError(f"'{arxiv_id}' differs from the paper the url links ({link['id']}); make them agree")
+        return arxiv_id
 
 
 class Evidence(Record):
@@ -157,12 +230,24 @@ class Evidence(Record):
         "(whole words, case-insensitive).",
     )
     references: list[Reference] = Field(
-        min_length=1, description="Sources that back the entry: papers, articles, repositories, datasets."
+        min_length=1,
+        description="Sources that back the entry: papers, articles, repositories, datasets; "
+                    "at least one of them a paper.",
+        json_schema_extra={"contains": {"properties": {"kind": {"const": "paper"}}, "required": ["kind"]}},
     )
+
+    @field_validator("references")
+    @classmethod
+    def _cites_a_paper(cls, references: list[Reference]) -> list[Reference]:
+        if not any(reference.kind == ReferenceKind.PAPER for reference in references):
+            raise ValueError("cite at least one paper (kind: paper): the research the trend stands on")
+        return references
 
 
 class Example(Record):
     """A runnable example: a notebook shipped with the site, or an external page."""
+
+    model_config = ConfigDict(json_schema_extra={"oneOf": [{"required": ["notebook"]}, {"required": ["url"]}]})
 
     title: ShortText = Field(description="What the example is called on the site.")
     shows: Text = Field(description="One line: what a reader sees it demonstrate.")
@@ -208,8 +293,8 @@ class Trend(Record):
     examples: list[Example] = Field(default_factory=list, description="Runnable examples for the trend.")
     # links and bookkeeping
     related: list[Slug] = Field(default_factory=list, description="Ids of related trends.")
-    owners: list[ShortText] = Field(
-        min_length=1, description="GitHub handles (e.g. '@octocat') of who reviews changes."
+    owners: list[Annotated[str, StringConstraints(pattern=OWNER_PATTERN)]] = Field(
+        min_length=1, description="GitHub users or teams (e.g. '@octocat', '@org/team') who review changes."
     )
     created: dt.date = Field(description="Day the entry was first written (YYYY-MM-DD).")
     updated: dt.date = Field(description="Day of the last substantive edit (YYYY-MM-DD).")
@@ -246,54 +331,25 @@ class NewsItem(Record):
     trends: list[Slug] = Field(min_length=1, description="Ids of the trends the item matched.")
 
 
-class PapersFile(Record):
-    """trends/signals/arxiv/YYYY-MM.yaml: papers first published that month."""
-
-    month: Month
-    papers: list[Paper] = Field(default_factory=list)
-
-
-class NewsFile(Record):
-    """trends/signals/news/YYYY-MM.yaml: news items published that month."""
-
-    month: Month
-    items: list[NewsItem] = Field(default_factory=list)
-
-
 class MonthlyCount(Record):
     """Number of arXiv papers matching a query in one month."""
 
     subject: str = Field(description="Trend id, or 'baseline:<area id>' for an area's baseline query.")
-    month: Month
-    count: int = Field(ge=0)
+    month: Month = Field(description="The month of submission counted, YYYY-MM.")
+    count: int = Field(ge=0, description="Papers the query matched in that month (arXiv's total hit count).")
     fetched: dt.datetime = Field(description="When the count was asked for.")
-
-
-class CountsFile(Record):
-    """trends/signals/counts.yaml: monthly counts for every trend and baseline."""
-
-    counts: list[MonthlyCount] = Field(default_factory=list)
 
 
 class SourceStatus(Record):
     """How the last runs of one collector source went."""
 
     source: str = Field(description="Source id, e.g. 'arxiv' or 'news:<feed id>'.")
-    kind: Literal["arxiv", "news"]
-    last_attempt: dt.datetime | None = None
-    last_success: dt.datetime | None = None
+    kind: Slug = Field(description="The collector the source belongs to, e.g. 'arxiv' or 'news'.")
+    last_attempt: dt.datetime | None = Field(default=None, description="When the source was last asked.")
+    last_success: dt.datetime | None = Field(default=None, description="When it last answered in full.")
     items_added: int = Field(default=0, ge=0, description="Items added on the day of the last success "
                                                           "(by every successful run that day, UTC).")
     last_error: str | None = Field(default=None, description="Message of the last failure, if the last run failed.")
-
-
-class StatusFile(Record):
-    """trends/signals/status.yaml: one status per collector source."""
-
-    sources: list[SourceStatus] = Field(default_factory=list)
-
-
-# ---------------------------------------------------------------- collector config and state
 
 
 class Feed(Record):
@@ -339,11 +395,3 @@ class CountQuery(Record):
 
     subject: str = Field(description="Trend id, or 'baseline:<area id>'.")
     query: str = Field(description="arXiv query without the month restriction.")
-
-
-class CollectorState(Record):
-    """trends/signals/state.yaml: the collectors' bookkeeping (not signals), so a run resumes where the last stopped."""
-
-    watermarks: list[Watermark] = Field(default_factory=list, description="One per trend with collected papers.")
-    feeds: list[FeedCache] = Field(default_factory=list, description="Conditional-GET validators per feed.")
-    count_queries: list[CountQuery] = Field(default_factory=list, description="Query behind each subject's counts.")

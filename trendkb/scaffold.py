@@ -8,6 +8,10 @@ import re
 from trendkb import models
 
 TODO = "TODO"
+OWNER_PLACEHOLDER = "@your-github-handle"
+URL_PLACEHOLDER = "https://example.org/TODO-link-to-the-reference"
+# What `trendkb validate` and the schema look for: a scaffold text or handle left in a record.
+PLACEHOLDER_PATTERN = rf"\b{TODO}\b|{OWNER_PLACEHOLDER}"
 
 
 def slugify(title: str) -> str:
@@ -17,7 +21,7 @@ def slugify(title: str) -> str:
 
 
 def new_trend(area: str, title: str, today: dt.date) -> models.Trend:
-    """A valid trend whose prose fields say what to write; every TODO is for the author."""
+    """A trend whose fields say what to write; `trendkb validate` names every placeholder left in it."""
     slug = slugify(title)
     if not slug:
         raise ValueError(f"cannot make a file name from the title {title!r}; use letters or digits")
@@ -44,14 +48,14 @@ def new_trend(area: str, title: str, today: dt.date) -> models.Trend:
             references=[
                 models.Reference(
                     title=f"{TODO}: title of a landmark paper, official docs or a well-known repository",
-                    url="https://arxiv.org/",
+                    url=URL_PLACEHOLDER,
                     kind=models.ReferenceKind.PAPER,
                 )
             ],
         ),
         examples=[],
         related=[],
-        owners=["@your-github-handle"],
+        owners=[OWNER_PLACEHOLDER],
         created=today,
         updated=today,
     )

@@ -5,9 +5,10 @@ Layout, relative to the repository root:
     trends/areas.yaml              the areas (people)
     trends/feeds.yaml              the news feeds the collectors read (people)
     trends/<area>/<trend>.yaml     one trend per file (people)
-    trends/signals/arxiv/YYYY-MM.yaml, signals/news/YYYY-MM.yaml,
-    trends/signals/counts.yaml, signals/status.yaml   (collectors)
-    trends/signals/state.yaml      the collectors' bookkeeping: watermarks, ETags
+    trends/signals/                what the collectors write (see trendkb.signals)
+
+Every other file under trends/ (outside signals/, which the signal store
+reads) is an error naming it: nothing is skipped silently (`sort_trend_files`).
 
 `load` never raises on bad content: every file that cannot be read or does not
 fit its model becomes a located `Problem`, and the rest still loads, so one run
@@ -16,23 +17,22 @@ reports everything. Cross-record rules are checked by `trendkb.validate`.
 
 from __future__ import annotations
 
-import difflib
-import gc
+import fnmatch
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from trendkb import models
-from trendkb.problems import Problem, display_path
+from trendkb.problems import Problem, display_path, parse_record
+from trendkb.signals import SignalStore
 from trendkb.yamlio import (
     DEFAULT_MAX_BYTES,
     Document,
-    Loc,
     YamlProblem,
     dump_yaml,
-    format_loc,
     read_yaml,
     write_atomic,
 )
@@ -45,8 +45,6 @@ SCHEMA_FILE = "schema.json"
 EXAMPLES_DIR = Path("content") / "examples"
 # Relative to trends/<area>/, where every trend file lives.
 SCHEMA_HEADER = f"# yaml-language-server: $schema=../{SCHEMA_FILE}"
-# Signal files grow with the collectors; trend files are written by hand.
-SIGNAL_MAX_BYTES = 50_000_000
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -70,12 +68,12 @@ class KnowledgeBase:
     trend_files: list[Loaded] = field(default_factory=list)
     # Every trend file found, loadable or not: a broken file still owns its id.
     trend_paths: list[Path] = field(default_factory=list)
-    signal_files: list[Loaded] = field(default_factory=list)
+    signals: SignalStore = None  # type: ignore[assignment]  # an empty store of root's signals folder until load
     problems: list[Problem] = field(default_factory=list)
-    # How each signal file was read: its stamp (inode, size, modification time) and the outcome,
-    # so that a later `load(root, reuse=this)` reads only the files that changed.
-    signal_reads: dict[Path, tuple[tuple[int, int, int], Loaded | None, list[Problem]]] = field(
-        default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.signals is None:
+            self.signals = SignalStore(signals_dir(self.root))
 
     @property
     def trends(self) -> list[models.Trend]:
@@ -85,8 +83,9 @@ class KnowledgeBase:
     def trends_dir(self) -> Path:
         return self.root / TRENDS_DIR
 
-    def signals(self, kind: type[M]) -> list[Loaded]:
-        return [entry for entry in self.signal_files if isinstance(entry.record, kind)]
+
+def signals_dir(root: Path) -> Path:
+    return Path(root) / TRENDS_DIR / SIGNALS_DIR
 
 
 def find_root(start: Path) -> Path | None:
@@ -104,108 +103,6 @@ def trend_path(root: Path, area: str, trend_id: str) -> Path:
     return Path(root) / TRENDS_DIR / area / f"{trend_id}.yaml"
 
 
-# ---------------------------------------------------------------- errors
-
-
-_ALL_FIELDS = sorted(
-    {name for model in vars(models).values()
-     if isinstance(model, type) and issubclass(model, BaseModel)
-     for name in model.model_fields}
-)
-_PATTERN_HELP = {
-    models.SLUG_PATTERN: "a slug: lower-case letters, digits and single hyphens, like 'edge-inference'",
-    models.MONTH_PATTERN: "a month written YYYY-MM",
-    models.ARXIV_ID_PATTERN: "an arXiv id without version, like '1706.03762'",
-    models.NOTEBOOK_PATTERN: "a notebook file name in content/examples/, like 'federated-averaging.ipynb'",
-}
-
-
-def _data_loc(data: Any, loc: tuple) -> Loc:
-    """Keep the parts of a pydantic loc that index into the data (drops union/validator tags)."""
-    out: list[str | int] = []
-    node = data
-    for part in loc:
-        in_dict = isinstance(node, dict) and part in node
-        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-        if in_dict or in_list:
-            node = node[part]
-        elif isinstance(node, dict) and isinstance(part, str) and part.isidentifier():
-            out.append(part)  # a missing key: name it, it has no line of its own
-            break
-        else:
-            continue
-        out.append(part)
-    return tuple(out)
-
-
-def _message(error: dict[str, Any], loc: Loc) -> str:
-    kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
-    if kind == "missing":
-        return "required field is missing"
-    if kind == "extra_forbidden":
-        name = str(loc[-1]) if loc else "?"
-        close = difflib.get_close_matches(name, _ALL_FIELDS, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else "; remove it or check the schema"
-        return f"unknown field '{name}'{hint}"
-    if value is None and kind.endswith("_type"):
-        return "has no value; fill it in"
-    if kind == "enum":
-        allowed = ctx.get("expected", "").replace("'", "").replace(" or ", ", ")
-        return f"'{value}' is not one of {allowed}"
-    if kind == "string_pattern_mismatch":
-        wanted = _PATTERN_HELP.get(ctx.get("pattern"), f"text matching {ctx.get('pattern')}")
-        return f"'{value}' is not {wanted}"
-    if kind in ("date_from_datetime_parsing", "date_parsing", "date_type", "date_from_datetime_inexact"):
-        return f"'{value}' is not a date; write it as YYYY-MM-DD"
-    if kind.startswith("datetime"):
-        return f"'{value}' is not a date and time; write it as YYYY-MM-DDTHH:MM:SSZ"
-    if kind == "string_too_short":
-        return "is empty; fill it in"
-    if kind == "string_too_long":
-        return f"is {len(value)} characters long; keep it to {ctx.get('max_length')}"
-    if kind == "too_short":
-        return f"needs at least {ctx.get('min_length')} item(s)"
-    if kind == "list_type":
-        return "should be a list (one '- item' per line)"
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return "should be a mapping of fields (key: value lines)"
-    if kind == "string_type":
-        return "should be text, not a list or mapping"
-    if kind in ("int_parsing", "int_type"):
-        return f"'{value}' is not a whole number"
-    if kind == "value_error":
-        return str(ctx.get("error", error["msg"]))
-    return error["msg"]
-
-
-def validation_problems(exc: ValidationError, doc: Document, prefix: Loc = ()) -> list[Problem]:
-    """Turn a pydantic error into located problems, one per failing field."""
-    problems = set()
-    for error in exc.errors(include_url=False):
-        loc = _data_loc(doc.data, (*prefix, *error["loc"]))
-        field_name = format_loc(loc) or "(top level)"
-        problems.add(Problem(doc.path, doc.line_of(loc), field_name, _message(error, loc)))
-    return sorted(problems)
-
-
-def parse_record(model: type[M], doc: Document) -> tuple[M | None, list[Problem]]:
-    if not isinstance(doc.data, dict):
-        return None, [Problem(doc.path, doc.line_of(()), "(top level)",
-                              f"expected a mapping of {model.__name__} fields, found {_kind(doc.data)}")]
-    try:
-        return model.model_validate(doc.data), []
-    except ValidationError as exc:
-        return None, validation_problems(exc, doc)
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "nothing"
-    return "a single value"
-
-
 # ---------------------------------------------------------------- loading
 
 
@@ -220,46 +117,18 @@ def _read(file: Path, root: Path, model: type[M],
     return (Loaded(record, doc) if record is not None else None), problems
 
 
-_SIGNAL_MODELS: list[tuple[str, type[BaseModel]]] = [
-    ("arxiv/*.yaml", models.PapersFile),
-    ("news/*.yaml", models.NewsFile),
-    ("counts.yaml", models.CountsFile),
-    ("status.yaml", models.StatusFile),
-    ("state.yaml", models.CollectorState),
-]
-
-
 def load_feeds(path: Path, root: Path) -> tuple[Loaded | None, list[Problem]]:
     """Read a feed list (trends/feeds.yaml, or another file given to the collectors)."""
     return _read(Path(path), root, models.FeedsFile)
 
 
-def _stamp(file: Path) -> tuple[int, int, int]:
-    status = file.stat()
-    return status.st_ino, status.st_size, status.st_mtime_ns
-
-
 def load(root: Path, reuse: KnowledgeBase | None = None) -> KnowledgeBase:
     """Load everything under root/trends/, collecting problems instead of stopping at the first.
 
-    `reuse` is an earlier load of the same root (`mkdocs serve` keeps one): its
-    signal files are taken as they were when their inode, size and modification
-    time are unchanged, so a rebuild after editing one trend does not read
-    100 MB of signals again. The collectors replace files atomically (a new
-    inode) and editors change the time, so a changed file is always read.
+    `reuse`, an earlier load of the same root, lets the signal store take over
+    the signal files that did not change since (see `SignalStore.load`).
     """
-    # The load allocates millions of objects that all stay alive: the cyclic garbage
-    # collector would only walk them again and again (a quarter of the time at 100,000 papers).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _load(Path(root), reuse)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _load(root: Path, reuse: KnowledgeBase | None) -> KnowledgeBase:
+    root = Path(root)
     kb = KnowledgeBase(root=root)
     trends_dir = root / TRENDS_DIR
 
@@ -280,29 +149,80 @@ def _load(root: Path, reuse: KnowledgeBase | None) -> KnowledgeBase:
         if loaded:
             kb.feeds, kb.feeds_doc = loaded.record, loaded.doc
 
-    for file in sorted(trends_dir.glob("*/*.yaml")):
-        if file.parent.name == SIGNALS_DIR:
-            continue
+    trend_files, unknown = sort_trend_files(files_under_trends(root))
+    kb.problems += unknown
+    for file in (root / name for name in trend_files):
         kb.trend_paths.append(file)
         loaded, problems = _read(file, root, models.Trend)
         kb.problems += problems
         if loaded:
             kb.trend_files.append(loaded)
 
-    signals_dir = trends_dir / SIGNALS_DIR
-    earlier = reuse.signal_reads if reuse is not None and reuse.root == root else {}
-    for pattern, model in _SIGNAL_MODELS:
-        for file in sorted(signals_dir.glob(pattern)):
-            stamp = _stamp(file)
-            if file in earlier and earlier[file][0] == stamp:
-                _, loaded, problems = earlier[file]
-            else:
-                loaded, problems = _read(file, root, model, SIGNAL_MAX_BYTES)
-            kb.signal_reads[file] = (stamp, loaded, problems)
-            kb.problems += problems
-            if loaded:
-                kb.signal_files.append(loaded)
+    folder = signals_dir(root)
+    kb.signals, problems = SignalStore.load(folder, shown=display_path(folder, root),
+                                            reuse=reuse.signals if reuse is not None else None)
+    kb.problems += problems
     return kb
+
+
+# ---------------------------------------------------------------- what each file under trends/ is
+
+
+# Files people keep at the top of trends/, beside the area folders and signals/.
+TOP_LEVEL_FILES = (AREAS_FILE, FEEDS_FILE, SCHEMA_FILE)
+# Left by editors and the system while someone works, and ignored by git (.gitignore):
+# reporting them would stop `make serve` on every save.
+EDITOR_LITTER = ("*~", ".*.swp", ".*.swo", ".#*", "#*#", ".DS_Store", "Thumbs.db")
+
+
+def files_under_trends(root: Path) -> list[str]:
+    """Every file under root/trends/ outside signals/, as '/'-separated paths from the root."""
+    found = []
+    trends_dir = Path(root) / TRENDS_DIR
+    for folder, subfolders, names in os.walk(trends_dir):
+        here = Path(folder).relative_to(root).as_posix()
+        if folder == str(trends_dir) and SIGNALS_DIR in subfolders:
+            subfolders.remove(SIGNALS_DIR)  # the signal store's: it reports what it does not know
+        # os.walk does not enter linked folders: name them, so they are reported rather than skipped.
+        found += [f"{here}/{name}" for name in names]
+        found += [f"{here}/{name}" for name in subfolders if (Path(folder) / name).is_symlink()]
+    return sorted(found)
+
+
+def _unknown(name: str, message: str) -> Problem:
+    return Problem(name, 1, "(file)", message)
+
+
+def sort_trend_files(names: list[str]) -> tuple[list[str], list[Problem]]:
+    """Split paths under trends/ (from the root, '/'-separated) into trend files and problems.
+
+    A trend file is trends/<folder>/<id>.yaml (whether the folder is an area is a
+    rule of `trendkb.validate`). Any other file is a problem saying where it
+    should go, except the known top-level files, signals/ and editor litter.
+    """
+    trend_files, problems = [], []
+    for name in sorted(names):
+        parts = name.split("/")[1:]
+        if (parts[0] == SIGNALS_DIR and len(parts) > 1) or any(
+                fnmatch.fnmatchcase(parts[-1], pattern) for pattern in EDITOR_LITTER):
+            continue
+        stem, dot, extension = parts[-1].rpartition(".")
+        if len(parts) == 1:
+            if parts[0] not in TOP_LEVEL_FILES:
+                problems.append(_unknown(name, f"{TRENDS_DIR}/ holds only {', '.join(TOP_LEVEL_FILES)}, "
+                                               f"{SIGNALS_DIR}/ and one folder per area; a trend goes in "
+                                               f"{TRENDS_DIR}/<area>/<id>.yaml"))
+        elif len(parts) == 2 and parts[-1].endswith(".yaml") and stem:
+            trend_files.append(name)
+        elif dot and extension.lower() in ("yaml", "yml") and stem:
+            wanted = f"{TRENDS_DIR}/{parts[0]}/{stem}.yaml"
+            how = "rename it to" if len(parts) == 2 else "trends are not read from sub-folders; move it to"
+            problems.append(_unknown(name, f"not read as a trend: {how} {wanted}"))
+        else:
+            problems.append(_unknown(name, f"not a trend record: each trend is one {TRENDS_DIR}/<area>/<id>.yaml "
+                                           "file; move this file out of trends/ (notebooks go in "
+                                           f"{EXAMPLES_DIR.as_posix()}/) or delete it"))
+    return trend_files, problems
 
 
 # ---------------------------------------------------------------- writing
@@ -311,10 +231,6 @@ def _load(root: Path, reuse: KnowledgeBase | None) -> KnowledgeBase:
 def trend_text(trend: models.Trend) -> str:
     """The canonical text of a trend file: schema header, fields in model order."""
     return dump_yaml(trend.model_dump(mode="json", exclude_none=True), header=SCHEMA_HEADER)
-
-
-def record_text(record: BaseModel) -> str:
-    return dump_yaml(record.model_dump(mode="json", exclude_none=True))
 
 
 def save_trend(root: Path, trend: models.Trend) -> Path:

@@ -26,7 +26,8 @@ from typing import Any
 
 import yaml
 
-from trendkb.problems import Problem
+from trendkb.problems import Loc, Problem, format_loc
+from trendkb.yamlhints import explain
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -35,7 +36,6 @@ NULLS = {"", "~", "null", "Null", "NULL"}
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DEFAULT_MAX_BYTES = 1_000_000
 
-Loc = tuple[str | int, ...]
 
 
 class YamlProblem(Exception):
@@ -70,17 +70,6 @@ def _fail(path: str, line: int, what: str, message: str) -> YamlProblem:
 
 def _field_name(loc: Loc) -> str:
     return format_loc(loc) or "(top level)"
-
-
-def format_loc(loc: Loc) -> str:
-    """('use_cases', 2, 'title') -> 'use_cases[2].title'."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
 
 
 def parse_yaml(text: str, path: str) -> Document:
@@ -161,13 +150,8 @@ def parse_yaml(text: str, path: str) -> Document:
             elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
                 stack.pop()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        message = exc.problem or str(exc)
-        source_lines = text.splitlines()
-        if line <= len(source_lines) and "\t" in source_lines[line - 1]:
-            message = "a tab character; indent YAML with spaces, never tabs"
-        raise _fail(path, line, "(yaml)", f"YAML syntax error: {message}") from None
+        explained = explain(exc, text)
+        raise _fail(path, explained.line, "(yaml)", explained.message) from None
     except yaml.YAMLError as exc:
         raise _fail(path, 1, "(yaml)", f"cannot read YAML: {exc}") from None
     if not root_set:
@@ -224,6 +208,14 @@ def dump_yaml(data: Any, header: str | None = None) -> str:
     return (f"{header}\n" if header else "") + body
 
 
+TEMP_SUFFIX = ".tmp"
+
+
+def is_leftover_temp(path: Path) -> bool:
+    """True for a temp file `write_atomic` makes: one a killed process can leave behind."""
+    return path.name.startswith(".") and path.name.endswith(TEMP_SUFFIX)
+
+
 def write_atomic(path: Path, text: str) -> bool:
     """Replace `path` with `text` via a temp file in the same folder; False if unchanged."""
     path = Path(path)
@@ -232,7 +224,7 @@ def write_atomic(path: Path, text: str) -> bool:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:

@@ -15,7 +15,8 @@ import sys
 from benchmarks.generate import Size, generate
 from benchmarks.measure import SERVE_OPTIONS
 from tests.conftest import REPO
-from trendkb import models, store
+from trendkb import store
+from trendkb.signals import PAPERS
 from trendkb.validate import validate
 
 
@@ -24,8 +25,8 @@ def test_the_tiny_benchmark_runs_and_reports_every_figure(tmp_path):
                             cwd=REPO, capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
     for label in ("mkdocs build (s)", "plain MkDocs, same pages (s)", "overhead: build / plain",
-                  "peak memory, build (MB)", "hooks: load and validate (s)", "hooks: momentum (s)",
-                  "hooks: charts (s)", "hooks: pages (s)", "hooks: exports (s)",
+                  "peak memory, build (MB)", "signals: load and validate (s)", "hooks: load and validate (s)",
+                  "hooks: momentum (s)", "hooks: charts (s)", "hooks: pages (s)", "hooks: exports (s)",
                   "serve: one trend edited, page shows it (s)", "trendkb validate (s)", "largest HTML page (KB)",
                   "search index (MB)", "home page: HTML+CSS+JS+JSON, gzip (KB)", "trend page: + plotly.js, gzip (KB)",
                   "home page in Chromium, scrolled to the bottom, gzip (KB)",
@@ -52,7 +53,7 @@ def test_the_generated_knowledge_base_validates_and_says_it_is_synthetic(tmp_pat
     kb = store.load(root)
     assert validate(kb, dt.date.today()) == []
     assert all(t.title.startswith("Synthetic trend") and "Generated benchmark data" in t.summary for t in kb.trends)
-    papers = [p for e in kb.signals(models.PapersFile) for p in e.record.papers]
+    papers = kb.signals.records(PAPERS)
     assert len(papers) == 50 and all("Generated benchmark data" in p.abstract for p in papers)
     assert (root / "mkdocs.yml").read_text().count(str(REPO / "site_hooks" / "hooks.py")) == 1
 

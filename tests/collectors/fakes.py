@@ -136,6 +136,7 @@ class FakeArxiv:
     def __init__(self) -> None:
         self.papers: dict[str, str] = {}
         self.counts: dict[tuple[str, str], int] = {}
+        self.newer: dict[str, list[etree._Element]] = {}  # entries updated since the document, newest first
 
     def __call__(self, request: Request) -> Reply:
         query = request.params.get("search_query", "")
@@ -157,7 +158,7 @@ class FakeArxiv:
     def _entries(self, query: str) -> list[etree._Element]:
         if query not in self.papers:
             return []
-        return atom_document(self.papers[query]).findall(f"{ATOM}entry")
+        return self.newer.get(query, []) + atom_document(self.papers[query]).findall(f"{ATOM}entry")
 
     @staticmethod
     def page(skeleton: str, total: int, start: int, entries: list[etree._Element]) -> Reply:

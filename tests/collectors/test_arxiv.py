@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from pathlib import Path
 
 import pytest
 
@@ -11,17 +12,15 @@ from collectors.arxiv import month_query, months_to_count, read_page, settled
 from collectors.http import BadAnswer, RetryLater
 from tests.collectors.conftest import ALPHA, API, FIRST, NOW, SECOND, World
 from tests.collectors.fakes import DATA, FakeArxiv, Reply, Request
+from tests.conftest import stored
 from trendkb import models, store
+from trendkb.signals import COUNTS, PAPERS, WATERMARKS
 
 
 def stored_papers(world: World) -> dict[str, tuple[str, models.Paper]]:
     """Every stored paper by id, with the month file it is in."""
-    out = {}
-    for entry in store.load(world.root).signals(models.PapersFile):
-        for paper in entry.record.papers:
-            assert paper.arxiv_id not in out, f"{paper.arxiv_id} is stored twice"
-            out[paper.arxiv_id] = (entry.record.month, paper)
-    return out
+    signals = store.load(world.root).signals
+    return {paper.arxiv_id: (Path(shown).stem, paper) for paper, shown, _ in signals.where(PAPERS)}
 
 
 def paper_requests(world: World, query: str) -> list[dict[str, str]]:
@@ -109,8 +108,7 @@ def test_first_run_pages_back_thirty_days_and_stores_clean_papers(world):
     assert "when $n<10^3$ and matches" in paper.abstract and "\n" not in paper.abstract
     assert papers["2610.09999"][0] == "2026-10"  # filed under the month of its first version
     assert papers["2611.00042"][1].trends == ["first-trend", "second-trend"]  # found by both queries, stored once
-    state = store.load(world.root).signals(models.CollectorState)[0].record
-    marks = {mark.trend: mark for mark in state.watermarks}
+    marks = {mark.trend: mark for mark in stored(world.root, WATERMARKS)}
     assert marks["first-trend"].newest == dt.datetime(2026, 11, 24, 18, 30, tzinfo=dt.UTC)
     assert marks["first-trend"].query == FIRST
 
@@ -147,9 +145,8 @@ def test_a_changed_query_starts_afresh(world):
     world.arxiv.papers['ti:"fixture"'] = "first-trend.xml"
     world.arxiv.counts[('ti:"fixture"', "2026-10")] = 3
     assert world.run("arxiv", trend="first-trend", now=NOW + dt.timedelta(days=1)).code == 0
-    state = store.load(world.root).signals(models.CollectorState)[0].record
-    assert {m.trend: m.query for m in state.watermarks}["first-trend"] == 'ti:"fixture"'
-    counts = {(c.subject, c.month): c.count for c in store.load(world.root).signals(models.CountsFile)[0].record.counts}
+    assert {m.trend: m.query for m in stored(world.root, WATERMARKS)}["first-trend"] == 'ti:"fixture"'
+    counts = {(c.subject, c.month): c.count for c in stored(world.root, COUNTS)}
     # The October count was settled under the old query; it is counted again under the new one.
     assert counts[("first-trend", "2026-10")] == 3
 
@@ -160,7 +157,7 @@ def test_a_changed_query_starts_afresh(world):
 def test_counts_per_month_for_trends_and_baselines_in_one_request_each(world):
     run = world.run("arxiv")
     assert run.code == 0, run.out
-    counts = {(c.subject, c.month): c.count for c in store.load(world.root).signals(models.CountsFile)[0].record.counts}
+    counts = {(c.subject, c.month): c.count for c in stored(world.root, COUNTS)}
     assert counts == {
         ("first-trend", "2026-10"): 31, ("first-trend", "2026-11"): 17,
         ("second-trend", "2026-10"): 4, ("second-trend", "2026-11"): 6,
@@ -183,7 +180,7 @@ def test_settled_months_are_not_asked_again(world):
     months = {r.params["search_query"][-13:-7] for r in world.server.requests_to(API)
               if "submittedDate" in r.params["search_query"]}
     assert months == {"202611"}  # October was counted on Nov 25, over a week after it ended: settled
-    counts = {(c.subject, c.month): c for c in store.load(world.root).signals(models.CountsFile)[0].record.counts}
+    counts = {(c.subject, c.month): c for c in stored(world.root, COUNTS)}
     assert counts[("first-trend", "2026-11")].count == 18
     # An unchanged count of an unsettled month keeps its record, so the file does not churn.
     assert counts[("second-trend", "2026-11")].fetched == NOW
@@ -203,7 +200,7 @@ def test_backfill_is_resumable_without_asking_finished_months_again(world):
     world.server.routes[API] = flaky
     first = world.run("arxiv", trend="first-trend", backfill_months=6)
     assert first.code == 1
-    done = {(c.subject, c.month) for c in store.load(world.root).signals(models.CountsFile)[0].record.counts}
+    done = {(c.subject, c.month) for c in stored(world.root, COUNTS)}
     # first-trend's 7 months and 2 of the baseline's were finished and saved before the failure.
     assert len(done) == 9 and all(month >= "2026-05" for _, month in done)
 
@@ -215,6 +212,6 @@ def test_backfill_is_resumable_without_asking_finished_months_again(world):
              r.params["search_query"]]
     # Only what is unfinished: the current month of the trend (never settled) and the baseline's last 5 months.
     assert len(again) == 1 + 5
-    counts = store.load(world.root).signals(models.CountsFile)[0].record.counts
+    counts = stored(world.root, COUNTS)
     assert {c.month for c in counts} == {f"2026-{m:02d}" for m in range(5, 12)}
     assert len(counts) == 14

@@ -9,11 +9,11 @@ import sys
 import pytest
 
 from collectors import run as collect_run
-from collectors.lock import RunLock
 from tests.collectors.conftest import API, NOW, FakeClock, World
 from tests.collectors.fakes import Reply
 from tests.conftest import REPO, TODAY, snapshot
 from trendkb.cli import main
+from trendkb.signals import RunLock
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def test_a_failing_source_exits_1_and_the_rest_is_stored(world, streams):
     world.break_route("/lab.atom", Reply(503))
     assert collect(world, "all") == 1
     assert "news:lab: HTTP 503" in streams[0].getvalue()
-    assert (world.signals / "news" / "2026-11.yaml").is_file()
+    assert (world.signals / "news" / "2026-11.jsonl").is_file()
 
 
 def test_the_arxiv_url_can_come_from_the_environment(world, streams, monkeypatch):
@@ -59,7 +59,7 @@ def test_the_arxiv_url_can_come_from_the_environment(world, streams, monkeypatch
     (["--trend", "nope"], "no valid trend has the id 'nope'"),
     (["--feeds", "/nonexistent/feeds.yaml"], "no such feed list"),
     (["--arxiv-url", "ftp://example.org/api"], "does not start with http"),
-    (["everything"], "invalid choice"),
+    (["everything"], "unknown source 'everything'; choose one of arxiv, news, all"),
 ])
 def test_usage_and_config_errors_exit_2_before_any_request(world, streams, capsys, args, message):
     before = snapshot(world.root)

@@ -10,7 +10,9 @@ from collectors.http import BadAnswer
 from collectors.news import keyword_pattern, matching_trends, parse_feed
 from tests.collectors.conftest import NOW, World
 from tests.collectors.fakes import DATA, Reply
-from trendkb import models, store
+from tests.conftest import stored
+from trendkb import models
+from trendkb.signals import NEWS
 
 RSS = {"Content-Type": "application/rss+xml; charset=utf-8"}
 FEED_URL = "https://blog.example.org/feed.xml"
@@ -21,8 +23,7 @@ def feed_bytes(name: str) -> bytes:
 
 
 def stored_news(world: World) -> dict[str, models.NewsItem]:
-    return {item.key: item for entry in store.load(world.root).signals(models.NewsFile)
-            for item in entry.record.items}
+    return {item.key: item for item in stored(world.root, NEWS)}
 
 
 # ---------------------------------------------------------------- parsing
@@ -158,5 +159,5 @@ def test_the_injection_feed_is_stored_as_plain_text_with_web_links_only(world, s
     assert run.code == 0, run.out
     hostile = {k: v for k, v in stored_news(world).items() if v.feed == "hostile"}
     assert set(hostile) == {"hostile-1", "hostile-2"}  # the javascript: and data: items had no usable link
-    text = "".join(path.read_text() for path in (world.signals / "news").glob("*.yaml"))
+    text = "".join(path.read_text() for path in (world.signals / "news").glob("*.jsonl"))
     assert "<" not in text and "alert" not in text and "javascript" not in text.lower()

@@ -11,15 +11,15 @@ import shutil
 import pytest
 
 from collectors.base import ConfigError
-from collectors.lock import RunLock
 from tests.collectors.conftest import API, FIRST, NOW, FakeClock, World
 from tests.collectors.fakes import DATA, Reply, Request
-from tests.conftest import TODAY, snapshot
+from tests.conftest import TODAY, snapshot, stored
 from tests.site_hooks.conftest import mkdocs_build, site_root
 from trendkb import models, store
+from trendkb.signals import FEED_CACHES, NEWS, PAPERS, STATUS, WATERMARKS, RunLock
 from trendkb.validate import validate
 
-ARXIV_FILES = ("trends/signals/arxiv/", "trends/signals/counts.yaml")
+ARXIV_FILES = ("trends/signals/arxiv/", "trends/signals/counts.csv")
 NEWS_FILES = ("trends/signals/news/",)
 NEW_POST = (b"    <item>\n      <title>Fixture pipelines",
             b"    <item>\n      <title>Fresh fixture news</title>\n      <link>https://blog.example.org/2026/11/fresh/"
@@ -32,34 +32,34 @@ def part(tree: dict[str, bytes], prefixes: tuple[str, ...]) -> dict[str, bytes]:
 
 
 def statuses(world: World) -> dict[str, models.SourceStatus]:
-    return {s.source: s for e in store.load(world.root).signals(models.StatusFile) for s in e.record.sources}
+    return {s.source: s for s in stored(world.root, STATUS)}
 
 
-def state(world: World) -> models.CollectorState:
-    return store.load(world.root).signals(models.CollectorState)[0].record
+def feed_caches(world: World) -> dict[str, models.FeedCache]:
+    return {cache.feed: cache for cache in stored(world.root, FEED_CACHES)}
 
 
 def paper_ids(world: World) -> set[str]:
-    return {p.arxiv_id for e in store.load(world.root).signals(models.PapersFile) for p in e.record.papers}
+    return {p.arxiv_id for p in stored(world.root, PAPERS)}
 
 
 def news_keys(world: World) -> set[str]:
-    return {n.key for e in store.load(world.root).signals(models.NewsFile) for n in e.record.items}
+    return {n.key for n in stored(world.root, NEWS)}
 
 
 def test_a_full_run_fills_signals_that_validate(world):
     run = world.run()
     assert run.code == 0, run.out
     names = set(snapshot(world.signals))
-    assert names == {"arxiv/2026-10.yaml", "arxiv/2026-11.yaml", "news/2026-11.yaml", "counts.yaml",
-                     "status.yaml", "state.yaml"}
+    assert names == {"arxiv/2026-10.jsonl", "arxiv/2026-11.jsonl", "news/2026-11.jsonl", "counts.csv",
+                     "status.jsonl", "state/watermarks.jsonl", "state/feeds.jsonl", "state/count-queries.jsonl"}
     kb = store.load(world.root)
     assert validate(kb, TODAY) == []
     status = statuses(world)
     assert set(status) == {"arxiv", "news:research", "news:lab"}
     assert all(s.last_success == NOW and s.last_attempt == NOW and s.last_error is None for s in status.values())
     assert status["arxiv"].items_added == 6 + 8  # papers and monthly counts
-    assert "source" in run.out and "total" in run.out and "wrote 6 file(s)" in run.out
+    assert "source" in run.out and "total" in run.out and "wrote 8 file(s)" in run.out
     assert "arxiv [1/4] trend first-trend: 7 fetched, 7 new, 0 updated" in run.err  # 5 papers, 2 counts
 
 
@@ -80,7 +80,7 @@ def test_a_second_run_over_the_same_answers_changes_nothing(world):
     # Later in the day, only the status records' times move.
     world.run(now=NOW + dt.timedelta(hours=3))
     after = snapshot(world.root)
-    assert {name for name in after if after[name] != before[name]} == {"trends/signals/status.yaml"}
+    assert {name for name in after if after[name] != before[name]} == {"trends/signals/status.jsonl"}
 
 
 def test_a_dry_run_fetches_and_reports_but_writes_nothing(world):
@@ -88,8 +88,8 @@ def test_a_dry_run_fetches_and_reports_but_writes_nothing(world):
     run = world.run(dry_run=True)
     assert run.code == 0
     assert snapshot(world.root) == before
-    assert "dry run: nothing written; 6 file(s) would change" in run.out
-    assert "  trends/signals/arxiv/2026-11.yaml" in run.out
+    assert "dry run: nothing written; 8 file(s) would change" in run.out
+    assert "  trends/signals/arxiv/2026-11.jsonl" in run.out
 
 
 def test_a_run_limited_to_one_trend_and_source(world):
@@ -149,13 +149,13 @@ def broken(world: World, path: str, fault, when=lambda request: True) -> None:
 def test_an_arxiv_fault_keeps_the_stored_papers_and_the_feeds_still_land(world, name):
     fault, message = {**FAULTS, **ARXIV_ONLY}[name]
     before = prepare(world)
-    marks = state(world).watermarks
+    marks = stored(world.root, WATERMARKS)
     broken(world, API, fault)
     run = world.run(now=NOW + dt.timedelta(hours=6))
     assert run.code == 1
     after = snapshot(world.root)
     assert part(after, ARXIV_FILES) == part(before, ARXIV_FILES)
-    assert state(world).watermarks == marks
+    assert stored(world.root, WATERMARKS) == marks
     status = statuses(world)
     assert status["arxiv"].last_success == NOW and status["arxiv"].last_attempt == NOW + dt.timedelta(hours=6)
     assert status["arxiv"].last_error
@@ -194,13 +194,13 @@ def test_an_empty_page_in_the_middle_of_paging_stores_none_of_the_trend_s_papers
 def test_a_feed_fault_keeps_the_stored_news_and_arxiv_still_lands(world, name):
     fault, message = {**FAULTS, **FEED_ONLY}[name]
     before = prepare(world)
-    cache = {c.feed: c for c in state(world).feeds}["research"]
+    cache = feed_caches(world)["research"]
     broken(world, "/research.rss", fault)
     run = world.run(now=NOW + dt.timedelta(hours=6))
     assert run.code == 1
     assert part(snapshot(world.root), NEWS_FILES) == part(before, NEWS_FILES)
     # The old validators stay, so the next run asks for the whole feed again.
-    assert {c.feed: c for c in state(world).feeds}["research"] == cache
+    assert feed_caches(world)["research"] == cache
     status = statuses(world)
     assert re.search(message, status["news:research"].last_error or "")
     assert status["news:research"].last_success == NOW
@@ -220,10 +220,11 @@ def test_a_second_run_is_refused_while_one_holds_the_lock(world):
 
 def test_stored_signals_that_do_not_validate_are_never_written_over(world):
     world.signals.mkdir(parents=True)
-    counts = world.signals / "counts.yaml"
-    counts.write_text("counts:\n- subject: first-trend\n  month: 2026-13\n  count: 1\n  fetched: x\n")
+    counts = world.signals / "counts.csv"
+    counts.write_text("subject,month,count,fetched\nfirst-trend,2026-10,1,2026-11-01T00:00:00Z\n"
+                      "first-trend,2026-13,1,2026-11-01T00:00:00Z\n")
     before = snapshot(world.root)
-    with pytest.raises(ConfigError, match=r"trends/signals/counts.yaml:3: counts\[0\].month"):
+    with pytest.raises(ConfigError, match=r"trends/signals/counts.csv:3: month: '2026-13' is not a month"):
         world.run()
     assert snapshot(world.root) == before and world.server.log == []
 
@@ -297,8 +298,7 @@ def test_collected_signals_show_on_the_built_site(world, tmp_path):
     result = mkdocs_build(world.root, tmp_path / "site")
     assert result.returncode == 0, result.stderr
     page = (tmp_path / "site" / "trends" / "first-trend" / "index.html").read_text(encoding="utf-8")
-    paper = next(p for e in store.load(world.root).signals(models.PapersFile) for p in e.record.papers
-                 if "first-trend" in p.trends)
+    paper = next(p for p in stored(world.root, PAPERS) if "first-trend" in p.trends)
     assert paper.url in page
     assert 'data-chart="../../charts/trend-first-trend.json"' in page
     chart = json.loads((tmp_path / "site" / "charts" / "trend-first-trend.json").read_text())

@@ -23,7 +23,7 @@ import pytest
 from benchmarks.browser import CHROMIUM, chromium, served
 from tests.conftest import DATA, REPO, TODAY
 from trendkb import models, store
-from trendkb.yamlio import write_atomic
+from trendkb.signals import COUNTS, NEWS, PAPERS, STATUS, SignalStore
 
 HOSTILE_SUMMARY = '<script>alert("summary")</script> Fixture summary'
 HOSTILE_DESCRIPTION = (
@@ -53,8 +53,6 @@ def write_signals(root: Path, today: dt.date = TODAY) -> None:
             models.MonthlyCount(subject="second-trend", month=month, count=10, fetched=FETCHED),
             models.MonthlyCount(subject="baseline:beta", month=month, count=500, fetched=FETCHED),
         ]
-    signals = root / "trends" / "signals"
-    write_atomic(signals / "counts.yaml", store.record_text(models.CountsFile(counts=counts)))
     papers = [
         models.Paper(arxiv_id="2610.00001", version=1, title=HOSTILE_PAPER_TITLE, authors=["A. Synthetic"],
                      author_count=1, published=dt.date(2026, 10, 3), updated=dt.date(2026, 10, 3),
@@ -65,29 +63,26 @@ def write_signals(root: Path, today: dt.date = TODAY) -> None:
                      primary_category="stat.ML", abstract="Synthetic abstract.",
                      url="https://arxiv.org/abs/2610.00002", trends=["first-trend", "second-trend"]),
     ]
-    october = models.PapersFile(month="2026-10", papers=papers)
-    write_atomic(signals / "arxiv" / "2026-10.yaml", store.record_text(october))
     news = [models.NewsItem(key="synthetic-1", feed="synthetic-feed", title="Synthetic news <b>item</b>",
                             url="https://example.org/news/1", published=dt.datetime(2026, 11, 2, tzinfo=dt.UTC),
                             summary="Synthetic.", trends=["second-trend"])]
-    write_atomic(signals / "news" / "2026-11.yaml", store.record_text(models.NewsFile(month="2026-11", items=news)))
     statuses = [
         models.SourceStatus(source="arxiv", kind="arxiv", last_attempt=FETCHED, last_success=FETCHED, items_added=2),
         models.SourceStatus(source="news:synthetic-feed", kind="news", last_attempt=FETCHED,
                             last_error="HTTP 503 from https://example.org/feed.xml <script>x</script>"),
     ]
-    write_atomic(signals / "status.yaml", store.record_text(models.StatusFile(sources=statuses)))
+    signals = SignalStore(store.signals_dir(root))
+    for kind, records in ((COUNTS, counts), (PAPERS, papers), (NEWS, news), (STATUS, statuses)):
+        for record in records:
+            signals.put(kind, record)
+    signals.save()
 
 
 def make_hostile(root: Path) -> None:
-    path = root / "trends" / "alpha" / "first-trend.yaml"
-    text = path.read_text()
-    text = text.replace("summary: A trend that exists only for tests.", f"summary: '{HOSTILE_SUMMARY}'")
-    text = text.replace("title: First fixture trend", f'title: "{HOSTILE_TITLE}"')
-    text = text.replace("description: |-\n  Test fixture text, not real data.\n\n  It has two paragraphs.",
-                        "description: |-\n" + "\n".join("  " + line if line else "" for line in
-                                                       HOSTILE_DESCRIPTION.splitlines()))
-    path.write_text(text)
+    (entry,) = [entry for entry in store.load(root).trend_files if entry.record.id == "first-trend"]
+    hostile = entry.record.model_copy(update={"summary": HOSTILE_SUMMARY, "title": HOSTILE_TITLE,
+                                              "description": HOSTILE_DESCRIPTION})
+    store.save_trend(root, hostile)
 
 
 def site_root(tmp: Path, hostile: bool = True) -> Path:

@@ -61,6 +61,19 @@ def test_invalid_record_fails_the_build_with_the_validate_message(tmp_path: Path
     assert "Traceback" not in result.stderr
 
 
+def test_a_record_the_store_would_not_read_fails_the_build(tmp_path: Path):
+    root = site_root(tmp_path, hostile=False)
+    broken = (root / "trends" / "alpha" / "first-trend.yaml").read_text().replace("ring: trial\n", "ring: adopted\n")
+    (root / "trends" / "alpha" / "x.yml").write_text(broken)
+    (root / "trends" / "beta" / "sub").mkdir()
+    (root / "trends" / "beta" / "sub" / "x.yaml").write_text(broken)
+    result = mkdocs_build(root, tmp_path / "site")
+    assert result.returncode == 1
+    assert "trends/alpha/x.yml:1: (file): not read as a trend: rename it to trends/alpha/x.yaml" in result.stderr
+    assert "trends/beta/sub/x.yaml:1: (file): not read as a trend" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_build_writes_nothing_into_the_sources(tmp_path: Path):
     root = site_root(tmp_path, hostile=False)
     before = snapshot(root)

@@ -9,11 +9,11 @@ import pytest
 from site_hooks import pages
 from site_hooks.build import build_site
 from site_hooks.context import Settings, SiteContext
-from site_hooks.reference import schema_reference
+from site_hooks.reference import schema_reference, signals_reference
 from tests.conftest import TODAY
 from tests.site_hooks.activity import active_content
 from tests.site_hooks.conftest import HOSTILE_PAPER_TITLE, HOSTILE_SUMMARY, HOSTILE_TITLE, site_root
-from trendkb import models, store
+from trendkb import models, signals, store
 
 SETTINGS = Settings(repo_url="https://github.com/example/trendkb", branch="main")
 
@@ -140,6 +140,18 @@ def test_schema_reference_documents_every_field():
         for name in model.model_fields:
             assert f"<code>{name}</code>" in reference, f"{model.__name__}.{name} is undocumented"
     assert "<td><code>ring</code></td><td>adopt | trial | assess | hold</td><td>yes</td>" in reference
+    # Written as Markdown: a bare <area> would be an unknown HTML tag, and vanish from the page.
+    assert "One trend: a file trends/&lt;area&gt;/&lt;id&gt;.yaml." in reference
+
+
+def test_signals_reference_documents_every_kind_and_field():
+    reference = signals_reference(signals.registered())
+    for kind in signals.registered():
+        assert f"<code>trends/signals/{kind.path}</code>" in reference
+        for name in kind.model.model_fields:
+            assert f"<code>{name}</code>" in reference, f"{kind.model.__name__}.{name} is undocumented"
+    assert ("<tr><td>Monthly paper counts</td><td><code>trends/signals/counts.csv</code></td>"
+            "<td>CSV: one record a row, under a header</td><td>subject, month</td></tr>") in reference
 
 
 def test_relative_links_work_with_and_without_directory_urls(ctx):

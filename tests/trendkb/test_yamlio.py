@@ -36,7 +36,7 @@ def test_every_key_and_item_has_its_line():
         ("a: 1\nb: 2\na: 3\n", "f.yaml:3: a: duplicate key 'a' (first at line 1); keep one of them"),
         ("a: &x 1\nb: 2\n", "f.yaml:1: a: anchors and aliases"),
         ("a: 1\nb: *x\n", "f.yaml:2: b:"),
-        ("a:\n\tb: 1\n", "f.yaml:2: (yaml): YAML syntax error: a tab character"),
+        ("a:\n\tb: 1\n", "f.yaml:2: (yaml): YAML syntax error at column 1: a tab character; indent YAML with spaces"),
         ("a: !!python/name:os.system x\n", "f.yaml:1: a: YAML tags like"),
         ("a: 1\n---\nb: 2\n", "f.yaml:2: (file): only one YAML document per file"),
         ("", "f.yaml:1: (file): the file is empty"),

@@ -1,9 +1,9 @@
-"""One collect run at a time per repository.
+"""One writer at a time per signals folder.
 
 The lock is an flock on trends/signals/.collect.lock: the kernel drops it when
 the process ends, however it ends, so a crashed run never leaves a stale lock
-behind. The file is removed when the run finishes, so it does not linger in
-the working tree.
+behind. The file is removed when the run finishes; a killed run leaves it,
+and git ignores it until the next run takes the lock and removes it.
 """
 
 from __future__ import annotations
@@ -13,13 +13,15 @@ import fcntl
 import os
 from pathlib import Path
 
-from collectors.base import ConfigError
-
 LOCK_NAME = ".collect.lock"
 
 
+class LockHeld(Exception):
+    """Another process holds the lock."""
+
+
 class RunLock:
-    """Context manager holding the collect lock of `signals_dir`; raises ConfigError when another run holds it."""
+    """Context manager holding the lock of `signals_dir`; raises LockHeld when another process holds it."""
 
     def __init__(self, signals_dir: Path):
         self.path = Path(signals_dir) / LOCK_NAME
@@ -36,8 +38,8 @@ class RunLock:
             except BlockingIOError:
                 holder = os.read(fd, 32).decode("ascii", "replace").strip() or "unknown"
                 os.close(fd)
-                raise ConfigError(f"another 'trendkb collect' (process {holder}) is writing trends/signals/; "
-                                  "wait for it to finish and run again") from None
+                raise LockHeld(f"another 'trendkb collect' (process {holder}) is writing trends/signals/; "
+                               "wait for it to finish and run again") from None
             # The holder before us may have removed the file between our open and our lock:
             # then we hold a lock on a file nobody else can see, so start over.
             try:

@@ -1,0 +1,69 @@
+"""`trendkb collect`: the command line of the collectors.
+
+The core's CLI finds this module through the `trendkb.commands` entry point
+(pyproject.toml) and calls `add_command` with its subcommand parser. This
+module stays light: every `trendkb` command line loads it, and the network
+code (requests, feedparser, the arxiv package) is imported only when
+`collect` runs. The source names are checked then, against the registered
+collectors, so a new source needs no edit here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from trendkb.cli import UsageError, repository_root
+
+
+def cmd_collect(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
+    from collectors import run as collect_run
+
+    root = repository_root(args)
+    since = None
+    if args.since:
+        try:
+            since = dt.date.fromisoformat(args.since)
+        except ValueError:
+            raise UsageError(f"--since {args.since!r} is not a date; write it as YYYY-MM-DD") from None
+        if since > today():
+            raise UsageError(f"--since {since} is in the future (today is {today()})")
+    if not 0 <= args.backfill_months <= 240:
+        raise UsageError("--backfill-months takes a number of months from 0 to 240")
+    arxiv_url = args.arxiv_url or os.environ.get("TRENDKB_ARXIV_URL") or collect_run.DEFAULT_ARXIV_URL
+    if not arxiv_url.startswith(("http://", "https://")):
+        raise UsageError(f"the arXiv API URL {arxiv_url!r} does not start with http:// or https://")
+    options = collect_run.Options(
+        trend=args.trend, since=since, backfill_months=args.backfill_months, arxiv_url=arxiv_url,
+        feeds_path=Path(args.feeds) if args.feeds else None, dry_run=args.dry_run, debug=args.debug,
+    )
+    try:
+        return collect_run.collect(root, args.source, options, collect_run.system_environment()).exit_code
+    except collect_run.ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def add_command(commands: argparse._SubParsersAction) -> None:
+    """Add `collect` to the trendkb command line."""
+    collect_cmd = commands.add_parser(
+        "collect", help="fetch new signals (arXiv papers and counts, news items, ...) into trends/signals/; "
+                        "exit 1 if a source failed (the rest is stored)")
+    collect_cmd.add_argument("source", nargs="?", default="all", metavar="SOURCE",
+                             help="the source to collect, e.g. arxiv or news (an unknown name lists them), "
+                                  "or all (the default)")
+    collect_cmd.add_argument("--trend", metavar="ID", help="only this trend (and its area's arXiv baseline)")
+    collect_cmd.add_argument("--since", metavar="DATE",
+                             help="papers updated and news published on or after DATE (YYYY-MM-DD), "
+                                  "instead of from where the last run stopped")
+    collect_cmd.add_argument("--backfill-months", metavar="N", type=int, default=0,
+                             help="also count arXiv papers for the N months before this one; "
+                                  "resumable, finished months are not asked again")
+    collect_cmd.add_argument("--dry-run", action="store_true", help="fetch and report, but write nothing")
+    collect_cmd.add_argument("--arxiv-url", metavar="URL",
+                             help="arXiv API endpoint (default: $TRENDKB_ARXIV_URL, else arXiv's own, "
+                                  "export.arxiv.org)")
+    collect_cmd.add_argument("--feeds", metavar="FILE", help="feed list to read (default: trends/feeds.yaml)")
+    collect_cmd.set_defaults(run=cmd_collect)

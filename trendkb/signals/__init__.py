@@ -1,0 +1,36 @@
+"""Collected signals: the records the collectors write under trends/signals/.
+
+One place owns them all. `kinds` declares each kind of record (its model,
+key, files and how the Sources page names it), `formats` reads and writes
+their files, `store` holds them in memory and saves what changed, and `lock`
+keeps two writers apart. Nothing outside this package knows a signal path
+or format.
+
+    trends/signals/arxiv/YYYY-MM.jsonl        papers, by month of first version
+    trends/signals/news/YYYY-MM.jsonl         news items, by month published
+    trends/signals/counts.csv                 papers per month per trend and area baseline
+    trends/signals/status.jsonl               the last run of each source
+    trends/signals/state/*.jsonl              the collectors' bookkeeping
+"""
+
+from trendkb.signals.kinds import (
+    COUNT_QUERIES,
+    COUNTS,
+    FEED_CACHES,
+    NEWS,
+    PAPERS,
+    STATUS,
+    WATERMARKS,
+    Kind,
+    register,
+    registered,
+    unregister,
+)
+from trendkb.signals.lock import LockHeld, RunLock
+from trendkb.signals.store import Outcome, SignalStore, clean_leftovers
+
+__all__ = [
+    "COUNTS", "COUNT_QUERIES", "FEED_CACHES", "NEWS", "PAPERS", "STATUS", "WATERMARKS",
+    "Kind", "LockHeld", "Outcome", "RunLock", "SignalStore", "clean_leftovers", "register", "registered",
+    "unregister",
+]
