@@ -83,14 +83,14 @@ def sparkline(ctx: SiteContext, page: str, trend: models.Trend) -> str:
 
 
 def trend_table(ctx: SiteContext, page: str, trends: Iterable[models.Trend], show_area: bool = False) -> str:
-    """Rows of trend, (area,) ring, momentum and sparkline."""
-    head = "<tr><th>Trend</th>" + ("<th>Area</th>" if show_area else "") + \
-           "<th>Ring</th><th>Momentum</th><th>Papers per month</th></tr>"
+    """Rows of trend, momentum, ring, (area,) and sparkline: on a phone the first columns show, the rest scroll."""
+    head = "<tr><th>Trend</th><th>Momentum</th><th>Ring</th>" + ("<th>Area</th>" if show_area else "") + \
+           "<th>Papers per month</th></tr>"
     rows = []
     for trend in trends:
         area = f"<td>{esc(ctx.areas[trend.area].title)}</td>" if show_area else ""
-        rows.append(f"<tr><td>{trend_link(ctx, page, trend)}<br><small>{esc(trend.summary)}</small></td>{area}"
-                    f"<td>{ring_badge(trend.ring)}</td><td>{momentum_link(ctx, page, trend.id)}</td>"
+        rows.append(f"<tr><td>{trend_link(ctx, page, trend)}<br><small>{esc(trend.summary)}</small></td>"
+                    f"<td>{momentum_link(ctx, page, trend.id)}</td><td>{ring_badge(trend.ring)}</td>{area}"
                     f"<td>{sparkline(ctx, page, trend)}</td></tr>")
     return html_block('<table class="tkb-table">', f"<thead>{head}</thead>", "<tbody>", *rows, "</tbody></table>")
 
