@@ -9,6 +9,8 @@ or format.
     trends/signals/arxiv/YYYY-MM.jsonl        papers, by month of first version
     trends/signals/news/YYYY-MM.jsonl         news items, by month published
     trends/signals/counts.csv                 papers per month per trend and area baseline
+    trends/signals/downloads.csv              downloads per month per PyPI package
+    trends/signals/github/YYYY-MM.jsonl       repository snapshots, one per repository a day
     trends/signals/status.jsonl               the last run of each source
     trends/signals/state/*.jsonl              the collectors' bookkeeping
 """
@@ -16,9 +18,11 @@ or format.
 from trendkb.signals.kinds import (
     COUNT_QUERIES,
     COUNTS,
+    DOWNLOADS,
     FEED_CACHES,
     NEWS,
     PAPERS,
+    REPO_SNAPSHOTS,
     STATUS,
     WATERMARKS,
     Kind,
@@ -30,7 +34,8 @@ from trendkb.signals.lock import LockHeld, RunLock
 from trendkb.signals.store import Outcome, SignalStore, clean_leftovers
 
 __all__ = [
-    "COUNTS", "COUNT_QUERIES", "FEED_CACHES", "NEWS", "PAPERS", "STATUS", "WATERMARKS",
+    "COUNTS", "COUNT_QUERIES", "DOWNLOADS", "FEED_CACHES", "NEWS", "PAPERS", "REPO_SNAPSHOTS", "STATUS",
+    "WATERMARKS",
     "Kind", "LockHeld", "Outcome", "RunLock", "SignalStore", "clean_leftovers", "register", "registered",
     "unregister",
 ]

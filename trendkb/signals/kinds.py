@@ -172,3 +172,15 @@ COUNT_QUERIES = register(Kind(
     evidence=False, title="Count queries",
     about="The query behind each subject's monthly counts; when it changes, the old counts are dropped.",
 ))
+DOWNLOADS = register(Kind(
+    name="downloads", model=models.PackageDownloads, key=("package", "month"), path="downloads.csv",
+    title="Package downloads",
+    about="Downloads per month of each PyPI package a trend names (evidence.packages), from PyPI Stats, without "
+          "known mirrors.",
+))
+REPO_SNAPSHOTS = register(Kind(
+    name="repo-snapshots", model=models.RepoSnapshot, key=("repo", "day"), path="github/{month}.jsonl",
+    month="day", title="Repository snapshots",
+    about="Stars, forks, open issues, latest release and last push of each GitHub repository a trend names "
+          "(evidence.repos), one snapshot a day.",
+))
