@@ -28,6 +28,8 @@ from trendkb.signals import SignalStore
 from trendkb.store import KnowledgeBase
 
 DEFAULT_ARXIV_URL = "https://export.arxiv.org/api/query"
+DEFAULT_PYPISTATS_URL = "https://pypistats.org/api"
+DEFAULT_GITHUB_API_URL = "https://api.github.com"
 
 
 class CollectError(Exception):
@@ -46,6 +48,9 @@ class Options:
     since: dt.date | None = None  # papers updated / news published on or after this day
     backfill_months: int = 0  # also count this many months before the current one
     arxiv_url: str = DEFAULT_ARXIV_URL
+    pypistats_url: str = DEFAULT_PYPISTATS_URL  # an API base: /packages/<name>/overall is appended
+    github_api_url: str = DEFAULT_GITHUB_API_URL  # an API base: /repos/<owner>/<name> is appended
+    github_token: str | None = field(default=None, repr=False)  # GITHUB_TOKEN: sent to the GitHub API only
     feeds_path: Path | None = None  # default: trends/feeds.yaml
     dry_run: bool = False
     debug: bool = False  # let internal errors raise, with their traceback

@@ -21,6 +21,7 @@ from trendkb.cli import UsageError, repository_root
 
 def cmd_collect(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
     from collectors import run as collect_run
+    from collectors.http import HttpSettings
 
     root = repository_root(args)
     since = None
@@ -33,17 +34,31 @@ def cmd_collect(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
             raise UsageError(f"--since {since} is in the future (today is {today()})")
     if not 0 <= args.backfill_months <= 240:
         raise UsageError("--backfill-months takes a number of months from 0 to 240")
-    arxiv_url = args.arxiv_url or os.environ.get("TRENDKB_ARXIV_URL") or collect_run.DEFAULT_ARXIV_URL
-    if not arxiv_url.startswith(("http://", "https://")):
-        raise UsageError(f"the arXiv API URL {arxiv_url!r} does not start with http:// or https://")
+    if args.source_delay is not None and not 0 <= args.source_delay <= 60:
+        raise UsageError("--source-delay takes a number of seconds from 0 to 60")
+    settings = HttpSettings() if args.source_delay is None else HttpSettings(min_interval=args.source_delay)
     options = collect_run.Options(
-        trend=args.trend, since=since, backfill_months=args.backfill_months, arxiv_url=arxiv_url,
-        feeds_path=Path(args.feeds) if args.feeds else None, dry_run=args.dry_run, debug=args.debug,
+        trend=args.trend, since=since, backfill_months=args.backfill_months,
+        arxiv_url=_endpoint(args.arxiv_url, "TRENDKB_ARXIV_URL", collect_run.DEFAULT_ARXIV_URL, "arXiv API"),
+        pypistats_url=_endpoint(args.pypistats_url, "TRENDKB_PYPISTATS_URL", collect_run.DEFAULT_PYPISTATS_URL,
+                                "PyPI Stats API"),
+        github_api_url=_endpoint(args.github_api_url, "TRENDKB_GITHUB_API_URL", collect_run.DEFAULT_GITHUB_API_URL,
+                                 "GitHub API"),
+        github_token=os.environ.get("GITHUB_TOKEN") or None,
+        feeds_path=Path(args.feeds) if args.feeds else None, dry_run=args.dry_run, debug=args.debug, http=settings,
     )
     try:
         return collect_run.collect(root, args.source, options, collect_run.system_environment()).exit_code
     except collect_run.ConfigError as exc:
         raise UsageError(str(exc)) from None
+
+
+def _endpoint(given: str | None, variable: str, default: str, what: str) -> str:
+    """An endpoint from its option, else its environment variable, else the real service's."""
+    url = given or os.environ.get(variable) or default
+    if not url.startswith(("http://", "https://")):
+        raise UsageError(f"the {what} URL {url!r} does not start with http:// or https://")
+    return url
 
 
 def add_command(commands: argparse._SubParsersAction) -> None:
@@ -65,5 +80,15 @@ def add_command(commands: argparse._SubParsersAction) -> None:
     collect_cmd.add_argument("--arxiv-url", metavar="URL",
                              help="arXiv API endpoint (default: $TRENDKB_ARXIV_URL, else arXiv's own, "
                                   "export.arxiv.org)")
+    collect_cmd.add_argument("--pypistats-url", metavar="URL",
+                             help="PyPI Stats API base, to which /packages/<name>/overall is appended (default: "
+                                  "$TRENDKB_PYPISTATS_URL, else https://pypistats.org/api)")
+    collect_cmd.add_argument("--github-api-url", metavar="URL",
+                             help="GitHub API base, to which /repos/<owner>/<name> is appended (default: "
+                                  "$TRENDKB_GITHUB_API_URL, else https://api.github.com); $GITHUB_TOKEN, when set, "
+                                  "is sent there and nowhere else")
+    collect_cmd.add_argument("--source-delay", metavar="SECONDS", type=float,
+                             help="seconds between two requests to one host (default: 3); the real arXiv, "
+                                  "PyPI Stats and GitHub hosts never get less than their documented minimum")
     collect_cmd.add_argument("--feeds", metavar="FILE", help="feed list to read (default: trends/feeds.yaml)")
     collect_cmd.set_defaults(run=cmd_collect)

@@ -30,6 +30,10 @@ import requests
 from trendkb import __version__
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+# The least time between two requests to each real host, whatever `min_interval` (--source-delay) says:
+# arXiv's terms ask for three seconds; PyPI Stats asks its users for restraint (its data changes once a
+# day) and GitHub for requests made one after another, a second apart for the heavier ones.
+MIN_INTERVALS = {"export.arxiv.org": 3.0, "arxiv.org": 3.0, "pypistats.org": 1.0, "api.github.com": 1.0}
 
 
 class FetchError(Exception):
@@ -171,7 +175,8 @@ class PoliteSession:
                                      f"{limits.max_wait:.0f} s this run allows: try again later", url) from None
                 self._not_before[host] = max(self._not_before.get(host, 0.0), self.clock() + wait)
             finally:
-                self._not_before[host] = max(self._not_before.get(host, 0.0), self.clock() + limits.min_interval)
+                interval = max(limits.min_interval, MIN_INTERVALS.get(host, 0.0))
+                self._not_before[host] = max(self._not_before.get(host, 0.0), self.clock() + interval)
         raise AssertionError("unreachable: the loop returns or raises")
 
     def _wait_turn(self, host: str) -> None:

@@ -59,7 +59,10 @@ def test_the_arxiv_url_can_come_from_the_environment(world, streams, monkeypatch
     (["--trend", "nope"], "no valid trend has the id 'nope'"),
     (["--feeds", "/nonexistent/feeds.yaml"], "no such feed list"),
     (["--arxiv-url", "ftp://example.org/api"], "does not start with http"),
-    (["everything"], "unknown source 'everything'; choose one of arxiv, news, all"),
+    (["--pypistats-url", "pypistats.org/api"], "the PyPI Stats API URL 'pypistats.org/api' does not start with http"),
+    (["--github-api-url", "file:///etc"], "the GitHub API URL 'file:///etc' does not start with http"),
+    (["--source-delay", "-1"], "--source-delay takes a number of seconds from 0 to 60"),
+    (["everything"], "unknown source 'everything'; choose one of arxiv, github, news, pypi, all"),
 ])
 def test_usage_and_config_errors_exit_2_before_any_request(world, streams, capsys, args, message):
     before = snapshot(world.root)
