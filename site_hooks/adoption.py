@@ -175,7 +175,9 @@ def draw(points: list[Point], name: str, layout: Layout, label: str) -> str:
                 placed.append(box)
                 labels[index] = text_element(lx, ly + 1, [title], size, line, "tkb-quad__label")
                 break
-    front = [f'<a href="{esc(point.url)}" aria-label="{esc(point.summary)}"><title>{esc(point.summary)}</title>'
+    # xlink:href, as in the radar: Material's instant navigation rewrites every a[href], which an SVG link refuses.
+    front = [f'<a xlink:href="{esc(point.url)}" aria-label="{esc(point.summary)}"><title>{esc(point.summary)}'
+             "</title>"
              f'<circle class="tkb-quad__dot tkb-quad__dot--{point.quadrant.key}" cx="{number(cx)}" cy="{number(cy)}" '
              f'r="{DOT}"/>{labels.get(index, "")}</a>'
              for index, (point, (cx, cy)) in enumerate(zip(points, centres, strict=True))]

@@ -83,7 +83,7 @@ def test_the_view_places_trends_in_the_quadrant_their_momenta_say(ctx):
     assert "<script" not in section and "data-chart" not in section  # no chart library on the home page
     for quadrant in adoption.QUADRANTS:
         assert quadrant.name in section
-    assert '<a href="trends/first-trend/" aria-label="First fixture trend: research +35%, adoption ' in section
+    assert '<a xlink:href="trends/first-trend/" aria-label="First fixture trend: research +35%, adoption ' in section
     table = section[section.index("<summary>The chart as a table</summary>"):]
     assert re.search(r'<th scope="row"><a href="trends/first-trend/">First fixture trend</a></th><td>Rising in '
                      r'research and in use</td><td><a href="method/#momentum">rising \(\+35%\)</a></td>', table)
@@ -99,7 +99,7 @@ def test_labels_never_overlap_and_stay_inside_even_when_crowded():
             width = adoption.text_width(text, layout.font)
             boxes.append((float(x), float(y) - layout.font, float(x) + width, float(y) + 4))
         assert 5 <= len(boxes) < 40  # some labels fit, the rest are dots with their title
-        assert all(0 <= b[0] and b[2] <= layout.width for b in boxes)
+        assert all(b[0] >= 0 and b[2] <= layout.width for b in boxes)
         assert not any(adoption._box_overlaps(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
         assert svg.count("<circle") == 40  # every trend is a dot, labelled or not
 
