@@ -30,6 +30,7 @@ from trendkb.store import KnowledgeBase
 DEFAULT_ARXIV_URL = "https://export.arxiv.org/api/query"
 DEFAULT_PYPISTATS_URL = "https://pypistats.org/api"
 DEFAULT_GITHUB_API_URL = "https://api.github.com"
+DEFAULT_CLICKPY_URL = "https://sql-clickhouse.clickhouse.com"
 
 
 class CollectError(Exception):
@@ -51,6 +52,8 @@ class Options:
     pypistats_url: str = DEFAULT_PYPISTATS_URL  # an API base: /packages/<name>/overall is appended
     github_api_url: str = DEFAULT_GITHUB_API_URL  # an API base: /repos/<owner>/<name> is appended
     github_token: str | None = field(default=None, repr=False)  # GITHUB_TOKEN: sent to the GitHub API only
+    backfill_downloads: bool = False  # also ask ClickPy for the months before PyPI Stats' 180 days
+    clickpy_url: str = DEFAULT_CLICKPY_URL  # ClickHouse's HTTP interface; the query goes in its address
     feeds_path: Path | None = None  # default: trends/feeds.yaml
     dry_run: bool = False
     debug: bool = False  # let internal errors raise, with their traceback

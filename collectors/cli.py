@@ -44,7 +44,9 @@ def cmd_collect(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
                                 "PyPI Stats API"),
         github_api_url=_endpoint(args.github_api_url, "TRENDKB_GITHUB_API_URL", collect_run.DEFAULT_GITHUB_API_URL,
                                  "GitHub API"),
-        github_token=os.environ.get("GITHUB_TOKEN") or None,
+        github_token=os.environ.get("GITHUB_TOKEN") or None, backfill_downloads=args.backfill_downloads,
+        clickpy_url=_endpoint(args.clickpy_url, "TRENDKB_CLICKPY_URL", collect_run.DEFAULT_CLICKPY_URL,
+                              "ClickPy (ClickHouse)"),
         feeds_path=Path(args.feeds) if args.feeds else None, dry_run=args.dry_run, debug=args.debug, http=settings,
     )
     try:
@@ -87,6 +89,12 @@ def add_command(commands: argparse._SubParsersAction) -> None:
                              help="GitHub API base, to which /repos/<owner>/<name> is appended (default: "
                                   "$TRENDKB_GITHUB_API_URL, else https://api.github.com); $GITHUB_TOKEN, when set, "
                                   "is sent there and nowhere else")
+    collect_cmd.add_argument("--backfill-downloads", action="store_true",
+                             help="also ask ClickPy's public ClickHouse for each package's monthly downloads before "
+                                  "PyPI Stats' 180 days (mirrors included, and marked so on the site)")
+    collect_cmd.add_argument("--clickpy-url", metavar="URL",
+                             help="ClickHouse HTTP endpoint for --backfill-downloads (default: $TRENDKB_CLICKPY_URL, "
+                                  "else https://sql-clickhouse.clickhouse.com)")
     collect_cmd.add_argument("--source-delay", metavar="SECONDS", type=float,
                              help="seconds between two requests to one host (default: 3); the real arXiv, "
                                   "PyPI Stats and GitHub hosts never get less than their documented minimum")

@@ -10,19 +10,27 @@ answer no longer has keeps them, and only the days after its last counted day
 are added (`month_totals`). The answer is asked at most once a run, and the
 site's data changes once a day, which is what PyPI Stats asks of its users.
 
+With `--backfill-downloads` (opt-in), each package's whole months before that
+are asked once from the public ClickHouse service behind ClickPy (no
+credentials; `--clickpy-url`, `TRENDKB_CLICKPY_URL`), whose monthly totals go
+back to 2016. They count every download, mirrors included, so they are stored
+with `source: clickpy`, only for months PyPI Stats has not counted whole, and
+the site says which months they are.
+
 Why not the `pypistats` client: it sends its own requests (httpx, no timeout
 or size cap of ours, no shared pacing or backoff), writes a cache into the
 user's cache folder and deletes files there when Python exits. One GET of a
 small JSON document through the polite session does the same job within the
-run's rules. Longer history: see the README ("Adoption evidence").
+run's rules.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from collectors.base import CollectError, Collector, Job, Tally, register
 from collectors.http import BadAnswer, FetchError
@@ -33,6 +41,12 @@ from trendkb.signals import DOWNLOADS
 
 SERVICE = "PyPI Stats"
 CATEGORY = "without_mirrors"
+HISTORY = "ClickPy"
+# ClickPy's monthly totals per project; the name and the month bound travel as query parameters, never in the SQL.
+HISTORY_QUERY = ("SELECT toString(month) AS month, toString(sum(count)) AS downloads "
+                 "FROM pypi.pypi_downloads_per_month WHERE project = {package:String} AND month < {before:Date} "
+                 "GROUP BY month ORDER BY month")
+HISTORY_USER = "demo"  # the service's public, read-only user
 
 
 # ---------------------------------------------------------------- pure parts
@@ -93,6 +107,37 @@ def month_totals(package: str, days: Mapping[dt.date, int],
     return records
 
 
+def parse_history(data: object) -> dict[str, int]:
+    """Downloads by month (YYYY-MM) from ClickHouse's JSON answer to HISTORY_QUERY; BadAnswer for any other shape."""
+    rows = data.get("data") if isinstance(data, dict) else None
+    if not isinstance(rows, list):
+        raise BadAnswer(f"the answer from {HISTORY} has no 'data' list; it is not a ClickHouse JSON result")
+    months: dict[str, int] = {}
+    for row in rows:
+        month = str(row.get("month", "")) if isinstance(row, dict) else ""
+        if not re.fullmatch(r"\d{4}-\d{2}-01", month):
+            raise BadAnswer(f"the answer from {HISTORY} has the month {month!r}, not the first day of a month")
+        value = row.get("downloads")
+        # ClickHouse writes 64-bit numbers as text in JSON, so both are read.
+        months[month[:7]] = count(int(value) if isinstance(value, str) and value.isdigit() else value,
+                                  f"the downloads of {month[:7]}")
+    return months
+
+
+def history_records(package: str, months: Mapping[str, int],
+                    stored: Mapping[str, models.PackageDownloads]) -> list[models.PackageDownloads]:
+    """Records for the months PyPI Stats has not counted whole (none stored, or only part of the month)."""
+    records = []
+    for month, downloads in sorted(months.items()):
+        first = dt.date(int(month[:4]), int(month[5:]), 1)
+        old = stored.get(month)
+        if old is not None and old.first_day == first and old.last_day == _month_end(first):
+            continue
+        records.append(models.PackageDownloads(package=package, month=month, downloads=downloads, first_day=first,
+                                               last_day=_month_end(first), source=models.DownloadsSource.CLICKPY))
+    return records
+
+
 def packages_of(trends: Iterable[models.Trend]) -> dict[str, list[str]]:
     """Each package the trends name (normalised), with the ids of the trends naming it."""
     named: dict[str, list[str]] = {}
@@ -113,8 +158,31 @@ class PypiCollector(Collector):
         return [self.name]
 
     def jobs(self) -> list[Job]:
-        return [Job(self.name, f"package {package}", lambda tally, p=package, t=trends: self._package(p, t, tally))
-                for package, trends in packages_of(self.ctx.trends()).items()]
+        jobs = []
+        for package, trends in packages_of(self.ctx.trends()).items():
+            jobs.append(Job(self.name, f"package {package}", lambda tally, p=package, t=trends: self._package(
+                p, t, tally)))
+            if self.ctx.options.backfill_downloads:
+                jobs.append(Job(self.name, f"history {package}", lambda tally, p=package: self._history(p, tally)))
+        return jobs
+
+    def _history(self, package: str, tally: Tally) -> None:
+        today = self.ctx.now().astimezone(dt.UTC).date()
+        query = urlencode({"user": HISTORY_USER, "default_format": "JSON", "query": HISTORY_QUERY,
+                           "param_package": package, "param_before": today.replace(day=1).isoformat()})
+        url = f"{self.ctx.options.clickpy_url.rstrip('/')}/?{query}"
+        try:
+            answer = self.ctx.http.get(url, check=checker(HISTORY), max_bytes=MAX_BYTES)
+            months = parse_history(read_json(answer, HISTORY))
+        except FetchError as exc:
+            raise CollectError(str(exc)) from None
+        except BadAnswer as exc:
+            raise CollectError(f"{exc} ({url})") from None
+        tally.fetched += len(months)
+        signals = self.ctx.signals
+        stored = {month: old for month in months if (old := signals.get(DOWNLOADS, package, month)) is not None}
+        for record in history_records(package, months, stored):
+            tally.count(signals.put(DOWNLOADS, record))
 
     def _package(self, package: str, trends: list[str], tally: Tally) -> None:
         base = self.ctx.options.pypistats_url.rstrip("/")

@@ -52,6 +52,7 @@ QUADRANTS = (
     Quadrant("cooling", "Cooling in research and in use", False, False),
 )
 LIMIT = 1.0  # the scale's edge, in doublings: +100% and -50% (most changes are within it; beyond sits at the edge)
+BACKFILLED = models.DownloadsSource.CLICKPY
 LABEL_WIDTH = 150  # px: a longer title is cut with an ellipsis on the figure (its dot's title has it whole)
 
 
@@ -243,8 +244,10 @@ def chart(ctx: SiteContext, trend: models.Trend) -> dict | None:
         months = ctx.downloads_by_package.get(package_key(name), {})
         full = [record for record in months.values() if _whole(record)]
         if full:
+            # Months from the ClickPy backfill (mirrors included) are drawn lighter.
             data.append({"type": "bar", "x": [r.month for r in full], "y": [r.downloads for r in full],
-                         "name": f"{name} downloads"})
+                         "name": f"{name} downloads",
+                         "marker": {"opacity": [0.5 if r.source == BACKFILLED else 1 for r in full]}})
     for name in trend.evidence.repos:
         snapshots = ctx.snapshots_by_repo.get(repo_key(name), [])
         if snapshots:
@@ -267,16 +270,16 @@ def _whole(record: models.PackageDownloads) -> bool:
 
 def chart_table(ctx: SiteContext, trend: models.Trend) -> str:
     """Month by month: each package's downloads (whole months) and each repository's stars at the month's end."""
-    columns: list[tuple[str, dict[str, int]]] = []
+    columns: list[tuple[str, dict[str, str]]] = []
     for name in trend.evidence.packages:
         months = ctx.downloads_by_package.get(package_key(name), {})
-        columns.append((f"{name} downloads", {m: r.downloads for m, r in months.items() if _whole(r)}))
+        columns.append((f"{name} downloads", {m: f"{r.downloads:,}" + (" †" if r.source == BACKFILLED else "")
+                                              for m, r in months.items() if _whole(r)}))
     for name in trend.evidence.repos:
-        ends = {f"{s.day:%Y-%m}": s.stars for s in ctx.snapshots_by_repo.get(repo_key(name), [])}
+        ends = {f"{s.day:%Y-%m}": f"{s.stars:,}" for s in ctx.snapshots_by_repo.get(repo_key(name), [])}
         columns.append((f"{name} stars", ends))
     months = sorted({month for _, values in columns for month in values})
-    rows = [[esc(month), *(f"{values[month]:,}" if month in values else "" for _, values in columns)]
-            for month in months]
+    rows = [[esc(month), *(values.get(month, "") for _, values in columns)] for month in months]
     return details("The chart as a table", ["Month", *(title for title, _ in columns)], rows)
 
 
@@ -306,6 +309,11 @@ def trend_block(ctx: SiteContext, page: str, trend: models.Trend, charts: set[st
     named = ", ".join([*(f"<code>{esc(n)}</code>" for n in evidence.packages),
                        *(f"<code>{esc(n)}</code>" for n in evidence.repos)])
     out.append(f"<p>Adoption momentum {adoption_link(ctx, page, trend.id)} ({esc(basis)}), from {named}.</p>")
+    if any(r.source == BACKFILLED for name in evidence.packages
+           for r in ctx.downloads_by_package.get(package_key(name), {}).values()):
+        out.append(f'<p class="tkb-muted">Lighter bars and months marked † come from ClickPy and include mirrors; '
+                   f'the rest from PyPI Stats, without them (<a href="{esc(ctx.rel(page, "method.md"))}#adoption">'
+                   "why it matters</a>).</p>")
     if f"adoption-{trend.id}" in charts:
         out.append(f'<div class="tkb-chart" data-chart="{esc(ctx.rel(page, f"charts/adoption-{trend.id}.json"))}" '
                    f'role="figure" aria-label="{esc(f"downloads and stars of {trend.title}")}"></div>')

@@ -390,8 +390,16 @@ class MonthlyCount(Record):
     fetched: dt.datetime = Field(description="When the count was asked for.")
 
 
+class DownloadsSource(StrEnum):
+    """Where a month of downloads comes from."""
+
+    PYPISTATS = "pypistats"  # PyPI Stats: without the mirrors it knows
+    CLICKPY = "clickpy"  # ClickPy's public ClickHouse (the opt-in backfill): every download, mirrors included
+
+
 class PackageDownloads(Record):
-    """Downloads of one PyPI project in one month, from PyPI Stats (known mirrors left out)."""
+    """Downloads of one PyPI project in one month, from PyPI Stats (known mirrors left out) or, for months
+    before its 180 days, from the opt-in ClickPy backfill."""
 
     package: str = Field(description="The project's normalised name (lower case, runs of -_. as one -).")
     month: Month = Field(description="The month counted, YYYY-MM.")
@@ -399,6 +407,8 @@ class PackageDownloads(Record):
     first_day: dt.date = Field(description="First day counted; after the 1st when the source's history starts "
                                            "later in the month.")
     last_day: dt.date = Field(description="Last day counted; before the month's end while the month is running.")
+    source: DownloadsSource = Field(default=DownloadsSource.PYPISTATS,
+                                    description="pypistats (without known mirrors) or clickpy (mirrors included).")
 
     @model_validator(mode="after")
     def _days_in_month(self) -> PackageDownloads:

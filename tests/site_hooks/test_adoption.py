@@ -16,6 +16,7 @@ from tests.site_hooks.conftest import site_root
 from trendkb import models, store
 from trendkb.adoption import Basis, adoption_of
 from trendkb.momentum import Label
+from trendkb.signals import DOWNLOADS
 
 
 @pytest.fixture
@@ -148,3 +149,15 @@ def test_the_chart_and_the_exports_carry_the_series(ctx):
     explore = site.pages["explore.md"]
     assert '<select name="adoption">' in explore and '<option value="too few downloads">' in explore
     assert '<option value="too few downloads">' not in explore[:explore.index('<select name="adoption">')]
+
+
+def test_backfilled_months_are_marked_as_counting_mirrors(tmp_path):
+    kb = store.load(site_root(tmp_path, hostile=False))
+    old = next(r for r in kb.signals.records(DOWNLOADS) if r.package == "synthetic-fl")
+    kb.signals.put(DOWNLOADS, old.model_copy(update={"source": models.DownloadsSource.CLICKPY}))
+    ctx = SiteContext(kb, TODAY)
+    block = adoption.trend_block(ctx, "trends/first-trend.md", ctx.trends["first-trend"], {"adoption-first-trend"})
+    assert "months marked † come from ClickPy and include mirrors" in block
+    assert f"<tr><th scope=\"row\">{old.month}</th><td>{old.downloads:,} †</td>" in block
+    bars = adoption.chart(ctx, ctx.trends["first-trend"])["data"][0]
+    assert bars["marker"]["opacity"][:2] == [0.5, 1]
