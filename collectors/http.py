@@ -10,7 +10,15 @@ last asked each host holds for the whole run. It:
   (arXiv's terms ask for one request every three seconds; feed hosts get the same courtesy),
 - backs off on 429, 502, 503, 504, timeouts and broken connections: it honours
   Retry-After when the server sends it and doubles its own wait when not, and
-  gives up after `tries` attempts with a message saying what to do next.
+  gives up after `tries` attempts with a message saying what to do next,
+- reads the rate-limit headers (GitHub's and others'): a 403 or 429 that says it
+  is a rate limit (`retry-after`, or `x-ratelimit-remaining: 0` with
+  `x-ratelimit-reset`) is waited out like overload, and an answer that says the
+  quota is spent makes the next request to that host wait for its reset. A host
+  that is still rate limiting after the last try, or asks for a longer wait
+  than the run allows, is given up for the run: every later request to it
+  raises HostGivenUp without being sent, so no quota is wasted and the run
+  records the rest as not asked.
 
 The clock and the sleeper are parameters: tests check the spacing with a fake
 clock instead of waiting for real.
@@ -43,6 +51,10 @@ class FetchError(Exception):
         super().__init__(f"{what} ({url})")
         self.what = what
         self.url = url
+
+
+class HostGivenUp(FetchError):
+    """The host is not asked again in this run (it kept rate limiting); the request was not sent."""
 
 
 class RetryLater(Exception):
@@ -108,6 +120,32 @@ def retry_after(value: str | None, now: dt.datetime) -> float | None:
     return max(0.0, (when - now).total_seconds())
 
 
+def rate_limit_wait(status: int, headers: Mapping[str, str], now: dt.datetime) -> float | None:
+    """Seconds a rate-limited answer asks us to wait; None when the answer is not a rate limit.
+
+    A 403 or 429 with Retry-After (GitHub's secondary limits), or with
+    x-ratelimit-remaining 0 and x-ratelimit-reset (its primary limit, in epoch
+    seconds). A 403 without them is a real refusal, and a 429 without them is
+    overload, backed off from as usual.
+    """
+    if status not in (403, 429):
+        return None
+    after = retry_after(headers.get("Retry-After"), now)
+    if after is not None:
+        return after
+    return quota_wait(headers, now)
+
+
+def quota_wait(headers: Mapping[str, str], now: dt.datetime) -> float | None:
+    """Seconds until the quota resets, when x-ratelimit-remaining says it is spent; else None."""
+    if headers.get("X-RateLimit-Remaining", "").strip() != "0":
+        return None
+    reset = headers.get("X-RateLimit-Reset", "").strip()
+    if not reset.isdigit():
+        return None
+    return max(0.0, int(reset) - now.timestamp())
+
+
 def _host(url: str) -> str:
     return urlsplit(url).netloc.lower()
 
@@ -115,10 +153,11 @@ def _host(url: str) -> str:
 class _Transient(Exception):
     """One attempt failed in a way that may pass: wait (`wait` seconds if the server said) and retry."""
 
-    def __init__(self, reason: str, wait: float | None = None):
+    def __init__(self, reason: str, wait: float | None = None, rate_limited: bool = False):
         super().__init__(reason)
         self.reason = reason
         self.wait = wait
+        self.rate_limited = rate_limited
 
 
 @dataclass
@@ -138,6 +177,7 @@ class PoliteSession:
         self._http.headers["User-Agent"] = self.agent
         # Per host: the earliest time (by self.clock) the next request may go out.
         self._not_before: dict[str, float] = {}
+        self._given_up: dict[str, str] = {}  # host -> why it is not asked again in this run
 
     def close(self) -> None:
         self._http.close()
@@ -160,24 +200,42 @@ class PoliteSession:
         limits = self.settings
         host = _host(url)
         for attempt in range(1, limits.tries + 1):
+            if host in self._given_up:
+                raise HostGivenUp(f"not asked: {self._given_up[host]}; try again later", url)
             self._wait_turn(host)
             try:
-                return self._attempt(url, headers or {}, ok, check, max_bytes or limits.max_bytes)
+                response = self._attempt(url, headers or {}, ok, check, max_bytes or limits.max_bytes)
             except _Transient as failure:
-                if attempt == limits.tries:
-                    raise FetchError(f"{failure.reason}; gave up after {limits.tries} tries, "
-                                     "the server seems overloaded or unreachable: try again later", url) from None
                 wait = failure.wait
                 if wait is None:
                     wait = limits.backoff * 2 ** (attempt - 1)
-                elif wait > limits.max_wait:
+                # Whoever asks this host next waits too, also after this request's last try.
+                self._not_before[host] = max(self._not_before.get(host, 0.0), self.clock() + min(wait, limits.max_wait))
+                if failure.rate_limited and (attempt == limits.tries or wait > limits.max_wait):
+                    self._given_up[host] = f"{host} rate limited this run ({failure.reason})"
+                if attempt == limits.tries:
+                    raise FetchError(f"{failure.reason}; gave up after {limits.tries} tries, "
+                                     "the server seems overloaded or unreachable: try again later", url) from None
+                if wait > limits.max_wait:
                     raise FetchError(f"{failure.reason}; the server asks us to wait {wait:.0f} s, more than the "
                                      f"{limits.max_wait:.0f} s this run allows: try again later", url) from None
-                self._not_before[host] = max(self._not_before.get(host, 0.0), self.clock() + wait)
+            else:
+                self._mind_quota(host, response)
+                return response
             finally:
                 interval = max(limits.min_interval, MIN_INTERVALS.get(host, 0.0))
                 self._not_before[host] = max(self._not_before.get(host, 0.0), self.clock() + interval)
         raise AssertionError("unreachable: the loop returns or raises")
+
+    def _mind_quota(self, host: str, response: Response) -> None:
+        """When an answer says the quota is spent, the next request to the host waits for its reset."""
+        wait = quota_wait(response.headers, self.now())
+        if wait is None:
+            return
+        if wait > self.settings.max_wait:
+            self._given_up[host] = f"{host}'s rate limit is spent for {wait / 60:.0f} more minutes"
+        else:
+            self._not_before[host] = max(self._not_before.get(host, 0.0), self.clock() + wait)
 
     def _wait_turn(self, host: str) -> None:
         delay = self._not_before.get(host, 0.0) - self.clock()
@@ -200,6 +258,9 @@ class PoliteSession:
             raise _Transient(f"connection failed: {_reason(exc)}") from None
         try:
             status = answer.status_code
+            limited = rate_limit_wait(status, answer.headers, self.now())
+            if limited is not None:
+                raise _Transient(f"HTTP {status} (rate limited)", limited, rate_limited=True)
             if status in RETRY_STATUSES:
                 raise _Transient(f"HTTP {status}", retry_after(answer.headers.get("Retry-After"), self.now()))
             if status not in ok:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
 
 import pytest
 
@@ -99,3 +100,43 @@ def test_a_fault_is_named_with_its_repository_and_costs_no_snapshot(world, githu
     after = snapshots(world)
     assert {key: value for key, value in after.items() if key in before} == before
     assert set(after) - set(before) == {("adap/flower", "2026-11-26")}  # the other repository landed
+
+
+def test_a_spent_rate_limit_stops_the_host_and_records_the_rest_as_not_asked(world, github):
+    assert world.run("github").code == 0
+    before = snapshot(world.signals / "github")
+    reset = int((NOW + dt.timedelta(days=1, hours=1)).timestamp())  # an hour after the next run starts
+    world.server.routes[f"{GITHUB}/repos/adap/flower"] = lambda request: Reply(
+        403, b'{"message": "API rate limit exceeded"}',
+        {"Content-Type": "application/json", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)})
+    world.server.log.clear()
+    run = world.run("github", now=NOW + dt.timedelta(days=1))
+    assert run.code == 1
+    assert [r.path for r in world.server.log] == [f"{GITHUB}/repos/adap/flower"]  # asked once, then no more
+    status = {s.source: s for s in stored(world.root, STATUS)}["github"]
+    assert "repository adap/flower: HTTP 403 (rate limited)" in status.last_error, status.last_error
+    assert "not asked" in status.last_error and "repository pytorch/opacus" in status.last_error
+    assert snapshot(world.signals / "github") == before
+
+
+def test_a_429_makes_the_whole_host_wait_also_after_the_last_try(world, github):
+    world.server.routes[f"{GITHUB}/repos/adap/flower"] = lambda request: Reply(
+        429, b'{"message": "secondary rate limit"}', {"Content-Type": "application/json", "Retry-After": "20"})
+    run = world.run("github")
+    assert run.code == 1
+    flower = [r for r in world.server.log if r.path == f"{GITHUB}/repos/adap/flower"]
+    assert len(flower) == 3  # FAST: three tries
+    assert run.clock.sleeps.count(20.0) >= 2  # each try waited as asked
+    # After the last try the host still owes its wait, and a rate-limited host is not asked again.
+    assert not any("opacus" in r.path for r in world.server.log)
+    status = {s.source: s for s in stored(world.root, STATUS)}["github"]
+    assert "not asked" in status.last_error and "pytorch/opacus" in status.last_error
+
+
+def test_when_the_quota_runs_out_the_next_request_waits_for_its_reset(world, github):
+    github.headers = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(int(NOW.timestamp()) + 40)}
+    run = world.run("github")
+    assert run.code == 0, run.out  # no request was refused: each one waited for the quota to come back
+    sent = [s.at for s in run.outcome.requests]
+    assert len(sent) == 4 and all(later - earlier >= 40 for earlier, later in pairwise(sent))
+    assert len(snapshots(world)) == 2

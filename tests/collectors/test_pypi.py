@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from collectors.http import BadAnswer
-from collectors.pypi import month_totals, parse_overall
+from collectors.pypi import HISTORY_QUERY, month_totals, parse_overall
 from tests.collectors.conftest import NOW, PYPISTATS, World, name_evidence
-from tests.collectors.fakes import FakePypiStats, Reply
+from tests.collectors.fakes import FakePypiStats, Reply, json_reply
 from tests.conftest import TODAY, snapshot, stored
 from trendkb import models, store
 from trendkb.signals import DOWNLOADS, STATUS
@@ -49,7 +49,8 @@ def test_a_first_run_stores_six_months_of_totals_without_mirrors(world, pypi):
     assert got[("opacus", "2026-11")] == (2400, "2026-11-01", "2026-11-24")  # the month runs on
     assert len(got) == 14
     csv = (world.signals / "downloads.csv").read_text().splitlines()
-    assert csv[:2] == ["package,month,downloads,first_day,last_day", "flwr,2026-05,30,2026-05-29,2026-05-31"]
+    assert csv[:2] == ["package,month,downloads,first_day,last_day,source",
+                       "flwr,2026-05,30,2026-05-29,2026-05-31,pypistats"]
     assert validate(store.load(world.root), TODAY) == []
 
 
@@ -147,3 +148,69 @@ def test_month_totals_keep_stored_days_the_answer_no_longer_holds():
     (fresh,) = month_totals("p", days(dt.date(2026, 6, 1), dt.date(2026, 6, 12), 2), {"2026-06": old})
     assert (fresh.downloads, fresh.last_day) == (24, dt.date(2026, 6, 12))
     assert month_totals("p", {}, {}) == []
+
+
+def test_a_rate_limited_host_waits_as_a_whole_and_the_rest_is_not_asked(world, pypi):
+    assert world.run("pypi").code == 0
+    before = (world.signals / "downloads.csv").read_bytes()
+    world.server.routes[pypi.path("flwr")] = lambda request: Reply(429, b"Too Many Requests",
+                                                                   {"Retry-After": "3600"})
+    world.server.log.clear()
+    run = world.run("pypi", now=NOW + dt.timedelta(days=1))
+    assert run.code == 1
+    assert [r.path for r in world.server.log] == [pypi.path("flwr")]
+    status = {s.source: s for s in stored(world.root, STATUS)}["pypi"]
+    assert "package flwr: HTTP 429 (rate limited)" in status.last_error, status.last_error
+    assert "not asked" in status.last_error and "package opacus" in status.last_error
+    assert (world.signals / "downloads.csv").read_bytes() == before
+
+
+# ---------------------------------------------------------------- the opt-in backfill from ClickPy
+
+
+CLICKHOUSE = "/clickhouse"
+
+
+@pytest.fixture
+def clickpy(world: World, pypi: FakePypiStats) -> dict[str, dict[str, int]]:
+    """ClickHouse's HTTP interface playing ClickPy: monthly totals per project, mirrors included."""
+    history = {"flwr": {f"2025-{m:02d}": 1000 + m for m in range(1, 13)} | {f"2026-{m:02d}": 900 for m in range(1, 11)}}
+
+    def answer(request):
+        if request.params.get("user") != "demo" or request.params.get("query") != HISTORY_QUERY:
+            return Reply(400, b"Code: 62. DB::Exception: Syntax error")
+        before = request.params["param_before"][:7]
+        months = history.get(request.params["param_package"], {})
+        rows = [{"month": f"{month}-01", "downloads": str(count)} for month, count in sorted(months.items())
+                if month < before]
+        return json_reply({"meta": [{"name": "month", "type": "String"}], "data": rows, "rows": len(rows)})
+
+    world.server.routes[CLICKHOUSE + "/"] = answer
+    return history
+
+
+def test_the_backfill_fills_the_months_before_pypi_stats_and_says_where_they_come_from(world, clickpy):
+    run = world.run("pypi", backfill_downloads=True, clickpy_url=world.server.url(CLICKHOUSE))
+    assert run.code == 0, run.out
+    asked = [r.params.get("param_package") for r in world.server.log if r.path == CLICKHOUSE + "/"]
+    assert asked == ["flwr", "opacus"], run.out
+    got = {(r.package, r.month): (r.downloads, str(r.source)) for r in stored(world.root, DOWNLOADS)}
+    assert got[("flwr", "2025-03")] == (1003, "clickpy")  # before PyPI Stats' window: from the backfill
+    assert got[("flwr", "2026-05")] == (900, "clickpy")  # PyPI Stats has only the 29th to the 31st
+    assert got[("flwr", "2026-06")] == (300, "pypistats")  # a whole month of PyPI Stats is kept
+    assert ("opacus", "2025-03") not in got  # ClickPy knows nothing of it: nothing added, no failure
+    csv = (world.signals / "downloads.csv").read_text().splitlines()
+    assert csv[0] == "package,month,downloads,first_day,last_day,source"
+    # The next run's PyPI Stats answer starts mid-May again: the backfilled whole month stays.
+    assert world.run("pypi", now=NOW + dt.timedelta(hours=2)).code == 0
+    assert {(r.package, r.month): r.downloads for r in stored(world.root, DOWNLOADS)}[("flwr", "2026-05")] == 900
+
+
+def test_a_failing_backfill_is_named_and_costs_nothing(world, clickpy):
+    world.server.routes[CLICKHOUSE + "/"] = lambda request: Reply(200, b"<html>Cloudflare</html>",
+                                                                  {"Content-Type": "text/html"})
+    run = world.run("pypi", backfill_downloads=True, clickpy_url=world.server.url(CLICKHOUSE))
+    assert run.code == 1
+    status = {s.source: s for s in stored(world.root, STATUS)}["pypi"]
+    assert "history flwr: ClickPy answered with an HTML page instead of JSON" in status.last_error
+    assert all(str(r.source) == "pypistats" for r in stored(world.root, DOWNLOADS))

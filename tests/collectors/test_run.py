@@ -120,7 +120,9 @@ def cut(reply: Reply) -> Reply:
 FAULTS = {
     "timeout": (lambda origin: Reply(delay=5.0), "no answer within"),
     "connection-reset": (lambda origin: Reply(reset=True), "connection failed"),
-    "429-retry-after": (lambda origin: Reply(429, headers={"Retry-After": "30"}), "HTTP 429; gave up after 3 tries"),
+    # A 429 that names its wait is a rate limit: the host is then not asked again in the run.
+    "429-retry-after": (lambda origin: Reply(429, headers={"Retry-After": "30"}),
+                        r"HTTP 429 \(rate limited\); gave up after 3 tries"),
     "429-no-retry-after": (lambda origin: Reply(429), "HTTP 429; gave up after 3 tries"),
     "503": (lambda origin: Reply(503, b"<h1>Service Unavailable</h1>", {"Content-Type": "text/html"}), "HTTP 503"),
     "truncated-xml": (cut, "not well-formed XML"),
