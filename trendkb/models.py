@@ -390,6 +390,15 @@ class FeedCache(Record):
                                                                 "as If-Modified-Since.")
 
 
+class WaitingJob(Record):
+    """A collector job that did not succeed in its last run: the next run starts with those that waited longest."""
+
+    source: str = Field(description="Source id the job reports into, e.g. 'arxiv' or 'news:<feed id>'.")
+    job: str = Field(description="What the job is about, e.g. 'trend <id>', 'baseline <area id>', 'feed <id>'.")
+    waiting_since: dt.datetime = Field(description="The first run it failed in or was not asked in, since it last "
+                                                   "succeeded.")
+
+
 class CountQuery(Record):
     """The query the stored monthly counts of one subject were made with."""
 
