@@ -1,6 +1,7 @@
 """collectors: the network adapters that fill trends/signals/ (`trendkb collect`).
 
-- `http`     the polite session every request goes through (pacing, timeouts, size cap, backoff)
+- `http`     the polite session every request goes through (pacing, timeouts, size cap, backoff, host budgets)
+- `limits`   its settings and their defaults
 - `arxiv`    papers per trend and monthly counts, through the `arxiv` package
 - `news`     items from the feeds in trends/feeds.yaml that mention a trend
 - `text`     untrusted text to plain text, links to http(s) only

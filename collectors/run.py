@@ -53,7 +53,7 @@ from collectors.base import (
 from collectors.http import PoliteSession, Sent, user_agent
 from collectors.report import Reporter, Row
 from collectors.text import trim
-from trendkb import models, store
+from trendkb import deployment, models, store
 from trendkb.problems import display_path
 from trendkb.signals import STATUS, WAITING_JOBS, LockHeld, RunLock, clean_leftovers
 
@@ -117,7 +117,7 @@ def collect(root: Path, what: str, options: Options, env: Environment | None = N
         kb = store.load(root)
         _check_setup(kb, options)
         feeds = _feeds(root, options)
-        contact = _contact(env.environ.get("TRENDKB_CONTACT") or (feeds.contact if feeds else None))
+        contact = _contact(deployment.load(root, env.environ, feeds.contact if feeds else None))
         http = PoliteSession(user_agent(contact), options.http, clock=env.clock, sleep=env.sleep, now=env.now)
         signals = kb.signals
         ctx = Context(kb=kb, signals=signals, http=http, options=options, now=env.now, feeds=feeds,
@@ -302,14 +302,16 @@ def _feeds(root: Path, options: Options) -> models.FeedsFile | None:
     return loaded.record if loaded else None
 
 
-def _contact(value: str | None) -> str:
-    if not value:
-        raise ConfigError("no contact for the User-Agent: set 'contact' in trends/feeds.yaml "
-                          "or the TRENDKB_CONTACT environment variable")
+def _contact(identity: deployment.Identity) -> str:
+    if not identity.contact:
+        raise ConfigError("no contact for the User-Agent: set extra.trendkb.repo_url in mkdocs.yml (its issues page "
+                          "becomes the contact), or 'contact' in trends/feeds.yaml, or the TRENDKB_CONTACT "
+                          "environment variable")
     try:
-        return TypeAdapter(models.Contact).validate_python(value)
+        return TypeAdapter(models.Contact).validate_python(identity.contact)
     except ValidationError:
-        raise ConfigError(f"the contact {value!r} is neither an e-mail address nor an http(s) URL") from None
+        raise ConfigError(f"the contact {identity.contact!r} (from {identity.contact_from}) is neither an e-mail "
+                          "address nor an http(s) URL") from None
 
 
 @contextmanager

@@ -364,9 +364,11 @@ class Feed(Record):
 class FeedsFile(Record):
     """trends/feeds.yaml: how the collectors introduce themselves, and the feeds they read."""
 
-    contact: Contact = (
-        Field(description="E-mail address or http(s) URL where arXiv and feed hosts can reach the maintainers; "
-                          "sent in the User-Agent of every request (TRENDKB_CONTACT overrides it).")
+    contact: Contact | None = (
+        Field(default=None,
+              description="E-mail address or http(s) URL where arXiv and feed hosts can reach the maintainers, "
+                          "sent in the User-Agent of every request. Leave it out to use the issues page of the "
+                          "repository set in mkdocs.yml (extra.trendkb.repo_url); TRENDKB_CONTACT overrides both.")
     )
     feeds: list[Feed] = Field(min_length=1, description="Every feed, in display order.")
 

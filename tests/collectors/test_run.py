@@ -370,6 +370,23 @@ def test_news_needs_a_feed_list_and_a_contact(world):
         world.run("news", environ={"TRENDKB_CONTACT": "team@example.org"})
 
 
+def test_the_contact_is_the_repository_s_issues_page_unless_given(world):
+    feeds = world.root / "trends" / "feeds.yaml"
+    feeds.write_text("\n".join(line for line in feeds.read_text().splitlines() if not line.startswith("contact:")))
+    (world.root / "mkdocs.yml").write_text("site_name: fixture\nextra:\n  trendkb:\n"
+                                           "    repo_url: https://git.acme-lab.io/ml/trends\n")
+
+    def agent(**environ) -> str:
+        world.server.log.clear()
+        assert world.run("arxiv", trend="first-trend", environ=environ).code == 0
+        return world.server.log[-1].headers["user-agent"]
+
+    assert agent().endswith("(+https://git.acme-lab.io/ml/trends/issues)")
+    assert agent(TRENDKB_REPO_URL="https://github.com/acme-lab/trends").endswith(
+        "(+https://github.com/acme-lab/trends/issues)")
+    assert agent(TRENDKB_CONTACT="trends@acme-lab.io").endswith("(+mailto:trends@acme-lab.io)")
+
+
 class InterruptingClock(FakeClock):
     """Ctrl-C arrives during the n-th wait between requests."""
 
