@@ -46,7 +46,8 @@ def test_placeholders_are_recognised(value, placeholder):
 def test_the_setting_is_read_from_mkdocs_yml_even_with_mkdocs_tags(tmp_path):
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: x\nsite_url: !ENV [SITE_URL, 'https://x.example.net/']\n"
-        "markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+        "markdown_extensions:\n  - pymdownx.emoji:\n"
+        "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
         f"extra:\n  trendkb:\n    repo_url: {FORK}\n    branch: trunk\n")
     assert deployment.site_settings(tmp_path) == {"repo_url": FORK, "branch": "trunk"}
     assert deployment.site_settings(tmp_path / "missing") == {}
