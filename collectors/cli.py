@@ -1,7 +1,7 @@
-"""`trendkb collect`: the command line of the collectors.
+"""`trendkb collect` and `trendkb doctor`: the command line of the collectors.
 
-The core's CLI finds this module through the `trendkb.commands` entry point
-(pyproject.toml) and calls `add_command` with its subcommand parser. This
+The core's CLI finds this module through the `trendkb.commands` entry points
+(pyproject.toml) and calls `add_command` and `add_doctor` with its subcommand parser. This
 module stays light: every `trendkb` command line loads it, and the network
 code (requests, feedparser, the arxiv package) is imported only when
 `collect` runs. The source names are checked then, against the registered
@@ -75,3 +75,29 @@ def add_command(commands: argparse._SubParsersAction) -> None:
                              help="seconds of failed requests and backoff one host may cost the run before its "
                                   "remaining jobs are skipped as not asked (default: %(default).0f)")
     collect_cmd.set_defaults(run=cmd_collect)
+
+
+def cmd_doctor(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
+    from collectors import doctor
+    from collectors import run as collect_run
+
+    root = repository_root(args)
+    env = collect_run.system_environment()
+    online = doctor.online_session(root, env.environ, env.clock, env.sleep) if args.online else None
+    try:
+        findings = doctor.examine(root, env.environ, online)
+    finally:
+        if online is not None:
+            online.http.close()
+    return doctor.report(findings, env.out)
+
+
+def add_doctor(commands: argparse._SubParsersAction) -> None:
+    """Add `doctor` to the trendkb command line."""
+    doctor_cmd = commands.add_parser(
+        "doctor", help="check this deployment before its first scheduled run (repository and contact, feeds, "
+                       "workflows, Pages, secrets) and print a fix for each problem; exit 1 if any")
+    doctor_cmd.add_argument("--online", action="store_true",
+                            help="also fetch each feed once, politely, and ask GitHub's API whether Pages and the "
+                                 "workflows are enabled (GITHUB_TOKEN, if set, is sent to GitHub only)")
+    doctor_cmd.set_defaults(run=cmd_doctor)

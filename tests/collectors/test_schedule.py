@@ -78,6 +78,13 @@ def test_a_routine_refresh_merges_itself_unless_switched_off():
     assert order.index("refresh") < order.index("guard") < order.index("pr") < order.index(merge["name"])
 
 
+def test_the_refresh_job_runs_the_doctor_with_the_secret_it_can_check():
+    check = step(workflow("refresh.yml"), "Check the deployment (trendkb doctor)")
+    assert check["run"] == "make doctor" and check["continue-on-error"] is True
+    assert check["env"] == {"REFRESH_TOKEN": "${{ secrets.REFRESH_TOKEN }}"}
+    assert workflow("refresh.yml")["env"]["TRENDKB_REPO_URL"] == "${{ github.server_url }}/${{ github.repository }}"
+
+
 @pytest.mark.parametrize("verdict, routine", [(0, "true"), (1, "false"), (2, None)])
 def test_the_guard_step_turns_signals_diff_s_exit_code_into_its_output(tmp_path, verdict, routine):
     """Runs the guard step's own script with a stand-in trendkb that exits as signals-diff would."""
