@@ -5,9 +5,10 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-# uv, pinned, in a venv of its own under .tools/ (a new version goes in a new folder).
+# uv, pinned, in a venv of its own in the user's cache, shared by every clone (a new version goes
+# in a new folder); uv keeps its download cache there too, so a second clone installs in seconds.
 UV_VERSION := 0.13.9
-UV_HOME := .tools/uv-$(UV_VERSION)
+UV_HOME := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/trendkb/uv-$(UV_VERSION)
 UV     := $(UV_HOME)/bin/uv
 # uv installs into $(VENV) with the Python it finds as $(PYTHON), and never downloads one.
 UV_ENV := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never UV_PYTHON=$(PYTHON)
@@ -104,4 +105,4 @@ example: $(VENV)/.installed-test
 	$(BIN)/python -m trendkb.notebooks $(NAME)
 
 clean:
-	rm -rf site .pytest_cache .ruff_cache .tools
+	rm -rf site .pytest_cache .ruff_cache
