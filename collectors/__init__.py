@@ -6,7 +6,8 @@
 - `news`     items from the feeds in trends/feeds.yaml that mention a trend
 - `text`     untrusted text to plain text, links to http(s) only
 - `base`     the collector interface and the registry of sources; `run` executes them, `report` shows it
-- `cli`      `trendkb collect`, added to the core's command line through an entry point
+- `doctor`   `trendkb doctor`: checks a deployment before its first scheduled run
+- `cli`      `trendkb collect` and `trendkb doctor`, added to the core's command line through entry points
 
 What the collectors gather goes into the core's signal store (`trendkb.signals`),
 which alone knows the files, their format and the lock. Dependencies point one

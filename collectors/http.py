@@ -21,7 +21,7 @@ the seconds its failures cost, that is failed requests and the waits they caused
 A host that hangs or keeps refusing is given up for the rest of the run before it
 costs more than that: no attempt starts that could overrun the budget (a hang costs
 at most the connect and read timeouts), and no wait is begun that would. Every later
-request to it raises `HostGivenUp` without being sent, so the run records the rest
+request to it raises `HostGivenUp` without being sent, and the run records the rest
 of that host's jobs as not asked; other hosts go on.
 
 The clock and the sleeper are parameters: tests check the spacing with a fake
@@ -122,6 +122,7 @@ class _Host:
     ready_at: float = 0.0  # the earliest time (by the session's clock) the next request may go out
     failing: int = 0  # failures in a row: the next backoff is `backoff` times 2 ** (failing - 1)
     lost: float = 0.0  # seconds of failed requests and of the waits they caused
+    last_failure: str = ""  # what went wrong last
     given_up: str | None = None  # why the host is not asked again in this run
 
 
@@ -193,6 +194,7 @@ class PoliteSession:
             except _Transient as failure:
                 host.lost += self.clock() - started
                 host.failing += 1
+                host.last_failure = failure.reason
                 wait = failure.wait if failure.wait is not None else limits.backoff * 2 ** (host.failing - 1)
                 if host.lost + wait > limits.host_budget:
                     host.given_up = (f"{failure.reason}, and waiting {wait:.0f} s more would take its failures past "
@@ -219,14 +221,15 @@ class PoliteSession:
         """Raise HostGivenUp when the host is given up for this run."""
         reason = self._give_up_if_spent(host)
         if reason is not None:
-            raise HostGivenUp(f"not asked: {reason}; try again later", url)
+            raise HostGivenUp(f"not sent: {reason}; try again later", url)
 
     def _give_up_if_spent(self, host: _Host) -> str | None:
         """The host's reason to be given up; one more unanswered request that could overrun its budget is one."""
         limits = self.settings
         if host.given_up is None and host.lost + limits.connect_timeout + limits.read_timeout > limits.host_budget:
-            host.given_up = (f"its failures cost {host.lost:.0f} s, and one more unanswered request could take "
-                             f"them past the {limits.host_budget:.0f} s this run allows a host")
+            host.given_up = (f"{host.last_failure or 'failures'}; its failures cost {host.lost:.0f} s, and one more "
+                             f"unanswered request could take them past the {limits.host_budget:.0f} s this run "
+                             "allows a host")
         return host.given_up
 
     def _wait_turn(self, host: _Host) -> None:

@@ -51,8 +51,9 @@ def test_the_host_budget_can_be_set(world, streams):
     assert collect(world, "arxiv", "--host-budget", "60") == 1
     # Two tries (10 s and 20 s of backoff); a third could hang for 40 s, past the 60 s: no more is asked.
     assert len(world.server.log) == 2
-    assert ("trend first-trend: papers: not asked: its failures cost 30 s, and one more unanswered request could "
-            "take them past the 60 s this run allows a host") in streams[0].getvalue()
+    assert ("trend first-trend: papers: not sent: HTTP 503; its failures cost 30 s, and one more unanswered request "
+            "could take them past the 60 s this run allows a host") in streams[0].getvalue()
+    assert "3 not asked (HTTP 503; its failures cost 30 s" in streams[0].getvalue()
 
 
 def test_the_arxiv_url_can_come_from_the_environment(world, streams, monkeypatch):
