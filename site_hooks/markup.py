@@ -16,6 +16,10 @@ import nh3
 
 # One converter, reset before each text: building one per call was a third of the time for a short text.
 _MARKDOWN = markdown.Markdown(extensions=["tables", "sane_lists"])
+# Machine-collected lists, bookkeeping and chart tables are left out of the search index (Material
+# reads this attribute): they made up a third of it at 500 trends, and a search should find trends
+# by what people wrote about them. The pages still show them.
+NO_SEARCH = 'data-search-exclude="true"'
 ALLOWED_TAGS = {"p", "br", "strong", "em", "code", "pre", "ul", "ol", "li", "a", "blockquote", "h3", "h4",
                 "table", "thead", "tbody", "tr", "th", "td", "hr"}
 
