@@ -10,7 +10,7 @@ or format.
     trends/signals/news/YYYY-MM.jsonl         news items, by month published
     trends/signals/counts.csv                 papers per month per trend and area baseline
     trends/signals/status.jsonl               the last run of each source
-    trends/signals/state/*.jsonl              the collectors' bookkeeping
+    trends/signals/state/*.jsonl              the collectors' bookkeeping (watermarks, validators, job rotation)
 """
 
 from trendkb.signals.kinds import (
@@ -20,6 +20,7 @@ from trendkb.signals.kinds import (
     NEWS,
     PAPERS,
     STATUS,
+    WAITING_JOBS,
     WATERMARKS,
     Kind,
     register,
@@ -30,7 +31,7 @@ from trendkb.signals.lock import LockHeld, RunLock
 from trendkb.signals.store import Outcome, SignalStore, clean_leftovers
 
 __all__ = [
-    "COUNTS", "COUNT_QUERIES", "FEED_CACHES", "NEWS", "PAPERS", "STATUS", "WATERMARKS",
+    "COUNTS", "COUNT_QUERIES", "FEED_CACHES", "NEWS", "PAPERS", "STATUS", "WAITING_JOBS", "WATERMARKS",
     "Kind", "LockHeld", "Outcome", "RunLock", "SignalStore", "clean_leftovers", "register", "registered",
     "unregister",
 ]
