@@ -43,7 +43,7 @@ from lxml import etree
 from pydantic import ValidationError
 
 from collectors.base import CollectError, Collector, Job, Tally, register, utc_now_seconds
-from collectors.http import BadAnswer, FetchError, PoliteSession, Response, RetryLater
+from collectors.http import BadAnswer, FetchError, PoliteSession, Response, RetryLater, host_of
 from collectors.text import tidy, trim
 from trendkb import models
 from trendkb.momentum import baseline_subject
@@ -56,7 +56,6 @@ TITLE_CHARS = 200
 ABSTRACT_CHARS = 700
 RECENT_MONTHS = 1  # months before the current one that every run counts (they are still settling)
 SETTLED_AFTER = dt.timedelta(days=7)  # late submissions and announcements have arrived by then
-GIVE_UP_AFTER = 3  # failed jobs in a row: arXiv is down or refusing us, stop asking for this run
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
@@ -205,7 +204,6 @@ class ArxivCollector(Collector):
         self.client = arxiv.Client(page_size=options.page_size, delay_seconds=0, num_retries=0)
         self.client.query_url_format = options.arxiv_url.replace("{", "{{").replace("}", "}}") + "?{}"
         self.client._session = _Transport(ctx.http)
-        self.failures_in_a_row = 0
         self.months = months_to_count(ctx.now(), options.backfill_months)
 
     def sources(self) -> list[str]:
@@ -222,18 +220,9 @@ class ArxivCollector(Collector):
         return jobs
 
     def _job(self, label: str, work) -> Job:
-        def guarded(tally: Tally) -> None:
-            if self.failures_in_a_row >= GIVE_UP_AFTER:
-                raise CollectError(f"not asked: arXiv failed {GIVE_UP_AFTER} times in a row in this run; "
-                                   "try again later")
-            try:
-                work(tally)
-            except CollectError:
-                self.failures_in_a_row += 1
-                raise
-            self.failures_in_a_row = 0
-
-        return Job("arxiv", label, guarded)
+        # Every job asks the one API host: when arXiv hangs or keeps refusing, the session gives it up
+        # once its time budget is spent, and the run records the remaining jobs as not asked.
+        return Job("arxiv", label, work, host=host_of(self.ctx.options.arxiv_url))
 
     def _trend(self, trend: models.Trend, tally: Tally) -> None:
         self._papers(trend, tally)

@@ -6,7 +6,9 @@ HTTP session, the options and the clock) and asks it for `jobs()`: small units
 of work, each reporting into one status record ("source"). The run executes
 the jobs, shows progress, saves after each one and writes the status records.
 A job puts only complete results into the store and raises `CollectError`
-when it fails, so a failure never costs stored data.
+when it fails, so a failure never costs stored data. The run starts with the jobs
+that succeeded least recently, and skips (as "not asked") those whose host the
+polite session has given up for this run.
 
 A third source is one new module with a `Collector` subclass that calls
 `register` on it, plus the declaration of the kind of record it stores in
@@ -89,8 +91,11 @@ class Job:
     """One unit of work: `work` fills the tally, puts complete results in the store, or raises CollectError."""
 
     source: str  # status record it reports into: 'arxiv', 'news:<feed id>'
-    label: str  # what it is about, for progress lines and error messages
+    label: str  # what it is about, for progress lines and error messages; with `source`, the job's identity
     work: Callable[[Tally], None]
+    # The host it asks (http.host_of): once the run gives that host up, the job is recorded as not
+    # asked instead of being run. None for a job that asks several hosts, or none.
+    host: str | None = None
 
 
 @dataclass

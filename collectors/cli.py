@@ -1,7 +1,7 @@
-"""`trendkb collect`: the command line of the collectors.
+"""`trendkb collect` and `trendkb doctor`: the command line of the collectors.
 
-The core's CLI finds this module through the `trendkb.commands` entry point
-(pyproject.toml) and calls `add_command` with its subcommand parser. This
+The core's CLI finds this module through the `trendkb.commands` entry points
+(pyproject.toml) and calls `add_command` and `add_doctor` with its subcommand parser. This
 module stays light: every `trendkb` command line loads it, and the network
 code (requests, feedparser, the arxiv package) is imported only when
 `collect` runs. The source names are checked then, against the registered
@@ -11,17 +11,18 @@ collectors, so a new source needs no edit here.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
 
+from collectors.limits import HttpSettings
 from trendkb.cli import UsageError, repository_root
 
 
 def cmd_collect(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
     from collectors import run as collect_run
-    from collectors.http import HttpSettings
 
     root = repository_root(args)
     since = None
@@ -36,7 +37,12 @@ def cmd_collect(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
         raise UsageError("--backfill-months takes a number of months from 0 to 240")
     if args.source_delay is not None and not 0 <= args.source_delay <= 60:
         raise UsageError("--source-delay takes a number of seconds from 0 to 60")
-    settings = HttpSettings() if args.source_delay is None else HttpSettings(min_interval=args.source_delay)
+    if not 60 <= args.host_budget <= 3600:
+        raise UsageError("--host-budget takes a number of seconds from 60 (room for one unanswered request) "
+                         "to 3600")
+    settings = HttpSettings(host_budget=args.host_budget)
+    if args.source_delay is not None:
+        settings = dataclasses.replace(settings, min_interval=args.source_delay)
     options = collect_run.Options(
         trend=args.trend, since=since, backfill_months=args.backfill_months,
         arxiv_url=_endpoint(args.arxiv_url, "TRENDKB_ARXIV_URL", collect_run.DEFAULT_ARXIV_URL, "arXiv API"),
@@ -99,4 +105,33 @@ def add_command(commands: argparse._SubParsersAction) -> None:
                              help="seconds between two requests to one host (default: 3); the real arXiv, "
                                   "PyPI Stats and GitHub hosts never get less than their documented minimum")
     collect_cmd.add_argument("--feeds", metavar="FILE", help="feed list to read (default: trends/feeds.yaml)")
+    collect_cmd.add_argument("--host-budget", metavar="SECONDS", type=float, default=HttpSettings.host_budget,
+                             help="seconds of failed requests and backoff one host may cost the run before its "
+                                  "remaining jobs are skipped as not asked (default: %(default).0f)")
     collect_cmd.set_defaults(run=cmd_collect)
+
+
+def cmd_doctor(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
+    from collectors import doctor
+    from collectors import run as collect_run
+
+    root = repository_root(args)
+    env = collect_run.system_environment()
+    online = doctor.online_session(root, env.environ, env.clock, env.sleep) if args.online else None
+    try:
+        findings = doctor.examine(root, env.environ, online)
+    finally:
+        if online is not None:
+            online.http.close()
+    return doctor.report(findings, env.out)
+
+
+def add_doctor(commands: argparse._SubParsersAction) -> None:
+    """Add `doctor` to the trendkb command line."""
+    doctor_cmd = commands.add_parser(
+        "doctor", help="check this deployment before its first scheduled run (repository and contact, feeds, "
+                       "workflows, Pages, secrets) and print a fix for each problem; exit 1 if any")
+    doctor_cmd.add_argument("--online", action="store_true",
+                            help="also fetch each feed once, politely, and ask GitHub's API whether Pages and the "
+                                 "workflows are enabled (GITHUB_TOKEN, if set, is sent to GitHub only)")
+    doctor_cmd.set_defaults(run=cmd_doctor)

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from collectors.base import CollectError, Collector, Job, Tally, register
-from collectors.http import BadAnswer, FetchError, Response
+from collectors.http import BadAnswer, FetchError, Response, host_of
 from collectors.jsonapi import MAX_BYTES, checker, count, read_json
 from trendkb import models
 from trendkb.models import repo_key
@@ -85,8 +85,10 @@ class GithubCollector(Collector):
         return [self.name]
 
     def jobs(self) -> list[Job]:
-        return [Job(self.name, f"repository {repo}", lambda tally, r=repo, t=trends: self._repo(r, t, tally))
-                for repo, trends in repos_of(self.ctx.trends()).items()]
+        # Every job asks the one API host: once the run gives it up (rate limited), the rest are not asked.
+        host = host_of(self.ctx.options.github_api_url)
+        return [Job(self.name, f"repository {repo}", lambda tally, r=repo, t=trends: self._repo(r, t, tally),
+                    host=host) for repo, trends in repos_of(self.ctx.trends()).items()]
 
     def _get(self, url: str) -> Response:
         headers = dict(HEADERS)

@@ -33,7 +33,7 @@ from collections.abc import Iterable, Mapping
 from urllib.parse import quote, urlencode
 
 from collectors.base import CollectError, Collector, Job, Tally, register
-from collectors.http import BadAnswer, FetchError
+from collectors.http import BadAnswer, FetchError, host_of
 from collectors.jsonapi import MAX_BYTES, checker, count, read_json
 from trendkb import models
 from trendkb.models import package_key
@@ -158,12 +158,15 @@ class PypiCollector(Collector):
         return [self.name]
 
     def jobs(self) -> list[Job]:
+        # Each job asks one host: once the run gives it up (rate limited, budget spent), the rest are not asked.
+        stats, history = host_of(self.ctx.options.pypistats_url), host_of(self.ctx.options.clickpy_url)
         jobs = []
         for package, trends in packages_of(self.ctx.trends()).items():
             jobs.append(Job(self.name, f"package {package}", lambda tally, p=package, t=trends: self._package(
-                p, t, tally)))
+                p, t, tally), host=stats))
             if self.ctx.options.backfill_downloads:
-                jobs.append(Job(self.name, f"history {package}", lambda tally, p=package: self._history(p, tally)))
+                jobs.append(Job(self.name, f"history {package}", lambda tally, p=package: self._history(p, tally),
+                                host=history))
         return jobs
 
     def _history(self, package: str, tally: Tally) -> None:

@@ -26,6 +26,7 @@ class Settings:
     branch: str = "main"
     site_url: str | None = None  # absolute base for feeds and the JSON export
     directory_urls: bool = True
+    stale_after_days: int = 3  # the home page warns when the newest successful collection is older
 
 
 def page_url(src: str, directory_urls: bool = True) -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import logging
+import os
 from pathlib import Path
 
 import plotly
@@ -29,7 +30,7 @@ from mkdocs.structure.files import File, Files
 
 from site_hooks.build import Site, build_site, changes
 from site_hooks.context import Settings
-from trendkb import store
+from trendkb import deployment, store
 from trendkb.validate import validate
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -75,8 +76,10 @@ def on_config(config):
     # passes while the pages are built and rendered (they are still freed by reference counting).
     gc.freeze()
     own = (config.extra or {}).get("trendkb", {})
-    settings = Settings(repo_url=own.get("repo_url"), branch=own.get("branch", "main"),
-                        site_url=config.site_url, directory_urls=config.use_directory_urls)
+    identity = deployment.resolve(own, os.environ)  # TRENDKB_REPO_URL overrides extra.trendkb.repo_url
+    settings = Settings(repo_url=identity.repo_url, branch=identity.branch, site_url=config.site_url,
+                        directory_urls=config.use_directory_urls,
+                        stale_after_days=int(own.get("stale_after_days", Settings.stale_after_days)))
     _site = build_site(kb, dt.date.today(), settings)
     config.nav = _site.nav
     return config

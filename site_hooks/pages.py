@@ -12,6 +12,7 @@ enters the search index.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable
 from urllib.parse import urlencode
@@ -167,8 +168,25 @@ def freshness_section(ctx: SiteContext) -> str:
     return "## How fresh the data is\n\n" + freshness(ctx, HOME)
 
 
+def stale_notice(ctx: SiteContext, page: str = HOME) -> str:
+    """A warning for the top of the home page when the newest successful collection is older than
+    `stale_after_days` (mkdocs.yml extra.trendkb), or when none succeeded; nothing before the first run."""
+    if not ctx.statuses:
+        return ""
+    last = max((s.last_success for s in ctx.statuses if s.last_success), default=None)
+    age = (ctx.today - last.date()).days if last else None
+    if age is not None and age <= ctx.settings.stale_after_days:
+        return ""
+    when = (f"The newest successful collection is from {last:%Y-%m-%d}, {age} days ago" if last
+            else "No collection has succeeded yet")
+    return (f'!!! warning "The collected data may be out of date"\n    {when}: the momentum, papers and news on '
+            f"this site may lag behind. The scheduled refresh may be failing or switched off; "
+            f"[Sources]({ctx.md(page, 'sources.md')}) shows when each source last worked, and why it failed.\n")
+
+
 # The home page, one section each; a new view of the home page is one more function here.
-HOME_SECTIONS = (rising_section, radar_section, research_vs_adoption_section, changes_section, freshness_section)
+HOME_SECTIONS = (stale_notice, rising_section, radar_section, research_vs_adoption_section, changes_section,
+                 freshness_section)
 
 
 def home_sections(ctx: SiteContext) -> str:
@@ -425,7 +443,8 @@ def sources_page(ctx: SiteContext) -> str:
     page = "sources.md"
     out = [front_matter(title="Sources", description="Each collector source, its last good fetch and failures."),
            "# Sources\n",
-           "Each collector source with its last successful fetch, the items it added and its last failure.\n"]
+           "Each collector source with its last successful fetch, the items it added and its last failure; "
+           "the stalest first.\n"]
     if not ctx.statuses:
         out.append('!!! note "No data yet"\n    ' + NO_RUNS + "\n")
     else:
@@ -434,7 +453,7 @@ def sources_page(ctx: SiteContext) -> str:
 
         rows = [f"<tr><td>{esc(s.source)}</td><td>{esc(s.kind)}</td><td>{when(s.last_attempt)}</td>"
                 f"<td>{when(s.last_success)}</td><td>{s.items_added}</td>"
-                f"<td>{esc(s.last_error) if s.last_error else 'none'}</td></tr>" for s in ctx.statuses]
+                f"<td>{esc(s.last_error) if s.last_error else 'none'}</td></tr>" for s in stale_first(ctx.statuses)]
         out.append(html_block('<table class="tkb-table"><thead><tr><th>Source</th><th>Kind</th>'
                               "<th>Last attempt</th><th>Last success</th><th>Items added</th>"
                               "<th>Last failure</th></tr></thead><tbody>", *rows, "</tbody></table>"))
@@ -456,6 +475,14 @@ def sources_page(ctx: SiteContext) -> str:
           for a in ctx.areas.values()),
     ]) + "\n")
     return "\n".join(out)
+
+
+def stale_first(statuses: Iterable[models.SourceStatus]) -> list[models.SourceStatus]:
+    """Sources in the order to worry about them: never successful, then oldest last success first;
+    on the same last success, the failing ones first."""
+    never = dt.datetime.min.replace(tzinfo=dt.UTC)
+    return sorted(statuses, key=lambda s: (s.last_success is not None, s.last_success or never,
+                                           s.last_error is None, s.source))
 
 
 def tags_page() -> str:

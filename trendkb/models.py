@@ -456,9 +456,11 @@ class Feed(Record):
 class FeedsFile(Record):
     """trends/feeds.yaml: how the collectors introduce themselves, and the feeds they read."""
 
-    contact: Contact = (
-        Field(description="E-mail address or http(s) URL where arXiv and feed hosts can reach the maintainers; "
-                          "sent in the User-Agent of every request (TRENDKB_CONTACT overrides it).")
+    contact: Contact | None = (
+        Field(default=None,
+              description="E-mail address or http(s) URL where arXiv and feed hosts can reach the maintainers, "
+                          "sent in the User-Agent of every request. Leave it out to use the issues page of the "
+                          "repository set in mkdocs.yml (extra.trendkb.repo_url); TRENDKB_CONTACT overrides both.")
     )
     feeds: list[Feed] = Field(min_length=1, description="Every feed, in display order.")
 
@@ -480,6 +482,15 @@ class FeedCache(Record):
     etag: str | None = Field(default=None, description="ETag of the last answer, sent back as If-None-Match.")
     last_modified: str | None = Field(default=None, description="Last-Modified of the last answer, sent back "
                                                                 "as If-Modified-Since.")
+
+
+class WaitingJob(Record):
+    """A collector job that did not succeed in its last run: the next run starts with those that waited longest."""
+
+    source: str = Field(description="Source id the job reports into, e.g. 'arxiv' or 'news:<feed id>'.")
+    job: str = Field(description="What the job is about, e.g. 'trend <id>', 'baseline <area id>', 'feed <id>'.")
+    waiting_since: dt.datetime = Field(description="The first run it failed in or was not asked in, since it last "
+                                                   "succeeded.")
 
 
 class CountQuery(Record):

@@ -1,5 +1,6 @@
-"""Fixtures for the collector tests: a guard against the internet, the local server, a fake clock,
-and a `world`: a copy of the fixture knowledge base wired to fake arXiv and two fake feeds."""
+"""Fixtures for the collector tests: a guard against the internet, the local servers, a fake clock,
+and a `world`: a copy of the fixture knowledge base wired to fake arXiv and two fake feeds, which
+live on another host (another port of 127.0.0.1), as the real feeds live on other hosts than arXiv."""
 
 from __future__ import annotations
 
@@ -86,6 +87,13 @@ def server():
     local.stop()
 
 
+@pytest.fixture
+def news_server():
+    local = LocalServer().start()
+    yield local
+    local.stop()
+
+
 @dataclass
 class Run:
     outcome: Outcome
@@ -103,8 +111,9 @@ class World:
     """A repository copy whose sources all live on the local server."""
 
     root: Path
-    server: LocalServer
+    server: LocalServer  # arXiv's host
     arxiv: FakeArxiv
+    news: LocalServer  # the feeds' host
     feeds: dict[str, FakeFeed] = field(default_factory=dict)
 
     @property
@@ -125,16 +134,21 @@ class World:
         outcome = collect(self.root, what, self.options(**overrides), env)
         return Run(outcome, out.getvalue(), err.getvalue(), clock)
 
+    def host_of(self, path: str) -> LocalServer:
+        """The server that answers `path`."""
+        return self.server if path in self.server.routes else self.news
+
     def break_route(self, path: str, reply: Reply | Route, when=lambda request: True) -> None:
         """From now on, answer requests to `path` that `when` picks with `reply` (a Reply or a route)."""
-        original = self.server.routes[path]
+        host = self.host_of(path)
+        original = host.routes[path]
 
         def route(request: Request) -> Reply:
             if not when(request):
                 return original(request)
             return reply(request) if callable(reply) else reply
 
-        self.server.routes[path] = route
+        host.routes[path] = route
 
 
 def feeds_yaml(server: LocalServer) -> str:
@@ -152,7 +166,7 @@ feeds:
 
 
 @pytest.fixture
-def world(kb_root: Path, server: LocalServer) -> World:
+def world(kb_root: Path, server: LocalServer, news_server: LocalServer) -> World:
     arxiv = FakeArxiv()
     arxiv.papers = {FIRST: "first-trend.xml", SECOND: "second-trend.xml"}
     arxiv.counts = dict(COUNTS)
@@ -162,10 +176,10 @@ def world(kb_root: Path, server: LocalServer) -> World:
         # Served without an ETag, so the collector's conditional GET has only Last-Modified to go on.
         "lab": FakeFeed("lab-news.atom", "application/atom+xml", etag=False),
     }
-    server.routes["/research.rss"] = feeds["research"]
-    server.routes["/lab.atom"] = feeds["lab"]
-    (kb_root / "trends" / "feeds.yaml").write_text(feeds_yaml(server), encoding="utf-8")
-    return World(kb_root, server, arxiv, feeds)
+    news_server.routes["/research.rss"] = feeds["research"]
+    news_server.routes["/lab.atom"] = feeds["lab"]
+    (kb_root / "trends" / "feeds.yaml").write_text(feeds_yaml(news_server), encoding="utf-8")
+    return World(kb_root, server, arxiv, news_server, feeds)
 
 
 def name_evidence(root: Path, field: str, **by_trend: list[str]) -> None:

@@ -121,7 +121,9 @@ def test_a_spent_rate_limit_stops_the_host_and_records_the_rest_as_not_asked(wor
 
 def test_a_429_makes_the_whole_host_wait_also_after_the_last_try(world, github):
     world.server.routes[f"{GITHUB}/repos/adap/flower"] = lambda request: Reply(
-        429, b'{"message": "secondary rate limit"}', {"Content-Type": "application/json", "Retry-After": "20"})
+        429, b'{"message": "secondary rate limit"}',
+        {"Content-Type": "application/json", "Retry-After": "20", "X-RateLimit-Limit": "5000",
+         "X-RateLimit-Remaining": "4990"})
     run = world.run("github")
     assert run.code == 1
     flower = [r for r in world.server.log if r.path == f"{GITHUB}/repos/adap/flower"]

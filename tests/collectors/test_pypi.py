@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
 
 import pytest
 
@@ -160,8 +161,9 @@ def test_a_rate_limited_host_waits_as_a_whole_and_the_rest_is_not_asked(world, p
     assert run.code == 1
     assert [r.path for r in world.server.log] == [pypi.path("flwr")]
     status = {s.source: s for s in stored(world.root, STATUS)}["pypi"]
-    assert "package flwr: HTTP 429 (rate limited)" in status.last_error, status.last_error
-    assert "not asked" in status.last_error and "package opacus" in status.last_error
+    assert status.last_error.startswith("package flwr: HTTP 429, and waiting 3600 s"), status.last_error
+    assert status.last_error.endswith("1 not asked (HTTP 429, and waiting 3600 s more would take its failures past "
+                                      "the 180 s this run allows a host): package opacus")
     assert (world.signals / "downloads.csv").read_bytes() == before
 
 
@@ -214,3 +216,13 @@ def test_a_failing_backfill_is_named_and_costs_nothing(world, clickpy):
     status = {s.source: s for s in stored(world.root, STATUS)}["pypi"]
     assert "history flwr: ClickPy answered with an HTML page instead of JSON" in status.last_error
     assert all(str(r.source) == "pypistats" for r in stored(world.root, DOWNLOADS))
+
+
+def test_a_short_retry_after_holds_the_whole_host_also_after_the_last_try(world, pypi):
+    world.server.routes[pypi.path("flwr")] = lambda request: Reply(429, b"Too Many Requests", {"Retry-After": "20"})
+    run = world.run("pypi")
+    assert run.code == 1
+    sent = [(s.url.split("/packages/")[1].split("/")[0], s.at) for s in run.outcome.requests]
+    assert [name for name, _ in sent] == ["flwr", "flwr", "flwr", "opacus"]  # FAST: three tries, then the next
+    assert all(later - earlier >= 20 for (_, earlier), (_, later) in pairwise(sent))  # opacus waited too
+    assert [r.package for r in stored(world.root, DOWNLOADS)] == ["opacus"] * 7

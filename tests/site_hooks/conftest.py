@@ -138,10 +138,11 @@ def site_root(tmp: Path, hostile: bool = True) -> Path:
     return root
 
 
-def mkdocs_build(root: Path, out: Path) -> subprocess.CompletedProcess:
+def mkdocs_build(root: Path, out: Path, **environ: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(root / "mkdocs.yml"), "-d", str(out)],
-        cwd=root, capture_output=True, text=True, check=False, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        cwd=root, capture_output=True, text=True, check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **environ},
     )
 
 

@@ -12,7 +12,7 @@ or format.
     trends/signals/downloads.csv              downloads per month per PyPI package
     trends/signals/github/YYYY-MM.jsonl       repository snapshots, one per repository a day
     trends/signals/status.jsonl               the last run of each source
-    trends/signals/state/*.jsonl              the collectors' bookkeeping
+    trends/signals/state/*.jsonl              the collectors' bookkeeping (watermarks, validators, job rotation)
 """
 
 from trendkb.signals.kinds import (
@@ -24,6 +24,7 @@ from trendkb.signals.kinds import (
     PAPERS,
     REPO_SNAPSHOTS,
     STATUS,
+    WAITING_JOBS,
     WATERMARKS,
     Kind,
     register,
@@ -35,7 +36,7 @@ from trendkb.signals.store import Outcome, SignalStore, clean_leftovers
 
 __all__ = [
     "COUNTS", "COUNT_QUERIES", "DOWNLOADS", "FEED_CACHES", "NEWS", "PAPERS", "REPO_SNAPSHOTS", "STATUS",
-    "WATERMARKS",
+    "WAITING_JOBS", "WATERMARKS",
     "Kind", "LockHeld", "Outcome", "RunLock", "SignalStore", "clean_leftovers", "register", "registered",
     "unregister",
 ]

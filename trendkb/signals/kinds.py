@@ -172,11 +172,18 @@ COUNT_QUERIES = register(Kind(
     evidence=False, title="Count queries",
     about="The query behind each subject's monthly counts; when it changes, the old counts are dropped.",
 ))
+# Only the jobs that are behind are kept, so a day on which every job succeeds leaves the file as it was.
+WAITING_JOBS = register(Kind(
+    name="waiting-jobs", model=models.WaitingJob, key=("source", "job"), path="state/waiting.jsonl", evidence=False,
+    title="Jobs waiting their turn",
+    about="Collector jobs that failed or were not asked in their last run; the next run starts with those that "
+          "waited longest, so a throttled day still moves the rotation on.",
+))
 DOWNLOADS = register(Kind(
     name="downloads", model=models.PackageDownloads, key=("package", "month"), path="downloads.csv",
     title="Package downloads",
     about="Downloads per month of each PyPI package a trend names (evidence.packages), from PyPI Stats, without "
-          "known mirrors.",
+          "known mirrors; months before its 180 days from the opt-in ClickPy backfill, mirrors included.",
 ))
 REPO_SNAPSHOTS = register(Kind(
     name="repo-snapshots", model=models.RepoSnapshot, key=("repo", "day"), path="github/{month}.jsonl",
