@@ -36,6 +36,7 @@ from collectors.base import CollectError, Collector, Job, Tally, register
 from collectors.http import BadAnswer, FetchError, host_of
 from collectors.jsonapi import MAX_BYTES, checker, count, read_json
 from trendkb import models
+from trendkb.adoption import full_month
 from trendkb.models import package_key
 from trendkb.signals import DOWNLOADS
 
@@ -131,7 +132,7 @@ def history_records(package: str, months: Mapping[str, int],
     for month, downloads in sorted(months.items()):
         first = dt.date(int(month[:4]), int(month[5:]), 1)
         old = stored.get(month)
-        if old is not None and old.first_day == first and old.last_day == _month_end(first):
+        if old is not None and full_month(old):
             continue
         records.append(models.PackageDownloads(package=package, month=month, downloads=downloads, first_day=first,
                                                last_day=_month_end(first), source=models.DownloadsSource.CLICKPY))

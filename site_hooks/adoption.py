@@ -28,7 +28,7 @@ from site_hooks.equivalents import details
 from site_hooks.markup import NO_SEARCH, esc, link
 from site_hooks.svg import number, text_element, text_width, wrap
 from trendkb import models
-from trendkb.adoption import Basis
+from trendkb.adoption import Basis, full_month
 from trendkb.models import package_key, repo_key
 from trendkb.momentum import Label
 
@@ -242,7 +242,7 @@ def chart(ctx: SiteContext, trend: models.Trend) -> dict | None:
     data: list[dict] = []
     for name in trend.evidence.packages:
         months = ctx.downloads_by_package.get(package_key(name), {})
-        full = [record for record in months.values() if _whole(record)]
+        full = [record for record in months.values() if full_month(record)]
         if full:
             # Months from the ClickPy backfill (mirrors included) are drawn lighter.
             data.append({"type": "bar", "x": [r.month for r in full], "y": [r.downloads for r in full],
@@ -264,17 +264,13 @@ def chart(ctx: SiteContext, trend: models.Trend) -> dict | None:
         "legend": {"orientation": "h", "y": -0.2}}}
 
 
-def _whole(record: models.PackageDownloads) -> bool:
-    return record.first_day.day == 1 and (record.last_day + pd.Timedelta(days=1)).day == 1
-
-
 def chart_table(ctx: SiteContext, trend: models.Trend) -> str:
     """Month by month: each package's downloads (whole months) and each repository's stars at the month's end."""
     columns: list[tuple[str, dict[str, str]]] = []
     for name in trend.evidence.packages:
         months = ctx.downloads_by_package.get(package_key(name), {})
         columns.append((f"{name} downloads", {m: f"{r.downloads:,}" + (" †" if r.source == BACKFILLED else "")
-                                              for m, r in months.items() if _whole(r)}))
+                                              for m, r in months.items() if full_month(r)}))
     for name in trend.evidence.repos:
         ends = {f"{s.day:%Y-%m}": f"{s.stars:,}" for s in ctx.snapshots_by_repo.get(repo_key(name), [])}
         columns.append((f"{name} stars", ends))

@@ -30,7 +30,7 @@ MIN_DOWNLOADS = 1000
 # Fewer new stars than this in the 2 * WINDOW months compared, and a handful of people would decide it.
 MIN_STARS = 30
 
-__all__ = ["MIN_DOWNLOADS", "MIN_STARS", "THRESHOLD", "WINDOW", "Adoption", "Basis", "adoption_of"]
+__all__ = ["MIN_DOWNLOADS", "MIN_STARS", "THRESHOLD", "WINDOW", "Adoption", "Basis", "adoption_of", "full_month"]
 
 
 class Basis(StrEnum):
@@ -51,7 +51,8 @@ class Adoption:
     latest: list[models.RepoSnapshot]  # each repository's newest snapshot, in the order the trend names them
 
 
-def _full_month(record: models.PackageDownloads) -> bool:
+def full_month(record: models.PackageDownloads) -> bool:
+    """Whether a record counts its whole month, from the 1st to the last day."""
     year, month = int(record.month[:4]), int(record.month[5:])
     return record.first_day.day == 1 and record.last_day.day == calendar.monthrange(year, month)[1]
 
@@ -61,7 +62,7 @@ def _downloads(by_package: Mapping[str, dict[str, models.PackageDownloads]], pac
     keys = [package_key(name) for name in packages]
     months = sorted(set.intersection(*(set(by_package.get(key, {})) for key in keys))) if keys else []
     rows = [(month, sum(by_package[key][month].downloads for key in keys)) for month in months
-            if month < current and all(_full_month(by_package[key][month]) for key in keys)]
+            if month < current and all(full_month(by_package[key][month]) for key in keys)]
     return pd.DataFrame(rows, columns=["month", "downloads"]).astype({"downloads": "int64"})
 
 
