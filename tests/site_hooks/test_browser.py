@@ -100,7 +100,12 @@ def test_plotly_loads_only_when_a_chart_comes_into_view(page, fixture_url):
     page.wait_for_load_state("networkidle")
     assert fetched == []  # neither the library nor the chart's data before the chart is near the screen
     drawn_chart(page)
-    assert [url.rsplit("/", 1)[1] for url in fetched] == ["plotly.min.js", "trend-first-trend.json"]
+    names = [url.rsplit("/", 1)[1] for url in fetched]
+    # The adoption chart sits right under the research chart: its spec comes when it is near the screen too.
+    assert names[:2] == ["plotly.min.js", "trend-first-trend.json"]
+    assert set(names[2:]) <= {"adoption-first-trend.json"}
+    drawn_chart(page, ".tkb-adoption .tkb-chart")
+    assert [url.rsplit("/", 1)[1] for url in fetched].count("plotly.min.js") == 1  # fetched once for both
 
 
 def test_dark_palette_redraws_charts(page, fixture_url):
