@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from site_hooks import charts, exports, pages
+from site_hooks import charts, emerging, exports, pages
 from site_hooks.context import Settings, SiteContext, area_src, trend_src
 from site_hooks.reference import schema_reference, signals_reference
 from trendkb.store import KnowledgeBase
@@ -73,23 +73,27 @@ def _stage(timings: dict[str, float] | None, name: str) -> Iterator[None]:
 def build_site(kb: KnowledgeBase, today: dt.date, settings: Settings | None = None,
                timings: dict[str, float] | None = None) -> Site:
     """Everything to publish. Pass `timings` to get the seconds spent in each stage
-    (momentum, charts, pages, exports) added to it."""
+    (momentum, emerging, charts, pages, exports) added to it."""
     ctx = SiteContext(kb=kb, today=today, settings=settings or Settings())
     with _stage(timings, "momentum"):
         ctx.momenta  # noqa: B018 (computed once here, so the stages below are timed without it)
+    with _stage(timings, "emerging"):
+        found = emerging.find(ctx)
     with _stage(timings, "charts"):
-        specs = chart_specs(ctx)
+        specs = {**chart_specs(ctx), **emerging.chart_specs(found)}
         names = set(specs)
         files = {f"charts/{name}.json": json.dumps(spec, separators=(",", ":")) for name, spec in specs.items()}
     site = Site(nav=pages.nav(ctx))
     with _stage(timings, "pages"):
-        site.markers = {HOME_MARKER: pages.home_sections(ctx, names), REFERENCE_MARKER: schema_reference(),
+        site.markers = {HOME_MARKER: pages.home_sections(ctx, names) + "\n" + emerging.home_section(ctx, found),
+                        REFERENCE_MARKER: schema_reference(),
                         SIGNALS_MARKER: signals_reference(kb.signals.kinds)}
         for area in ctx.areas.values():
             site.pages[area_src(area.id)] = pages.area_page(ctx, area, names)
         for trend in ctx.trends.values():
             site.pages[trend_src(trend.id)] = pages.trend_page(ctx, trend, names)
         site.pages["explore.md"] = pages.explore_page(ctx)
+        site.pages[emerging.PAGE] = emerging.page(ctx, found, names)
         site.pages["examples.md"] = pages.examples_page(ctx)
         site.pages["changes.md"] = pages.changes_page(ctx)
         site.pages["sources.md"] = pages.sources_page(ctx)
@@ -99,6 +103,7 @@ def build_site(kb: KnowledgeBase, today: dt.date, settings: Settings | None = No
             files[f"feeds/{area.id}.xml"] = exports.area_feed(ctx, area.id)
         files["api/trends.json"] = exports.trends_json(ctx)
         files["api/monthly-counts.csv"] = exports.monthly_counts_csv(ctx)
+        files["api/emerging.json"] = emerging.export(ctx, found)
         files["feeds/changes.xml"] = exports.changes_feed(ctx)
     site.files = files
     return site

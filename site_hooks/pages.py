@@ -384,6 +384,7 @@ def sources_page(ctx: SiteContext) -> str:
     out.append("\n".join(f"- [{name}]({ctx.md(page, path)}): {what}" for name, path, what in [
         ("trends.json", "api/trends.json", "every trend with its ring, momentum and URL"),
         ("monthly-counts.csv", "api/monthly-counts.csv", "arXiv papers per month per trend and baseline"),
+        ("emerging.json", "api/emerging.json", "the emerging topics, best first, with their monthly counts"),
         ("changes.xml", "feeds/changes.xml", "Atom feed of ring moves and new entries"),
         *((f"{a.id}.xml", f"feeds/{a.id}.xml", f"Atom feed of new papers and news in {a.title}")
           for a in ctx.areas.values()),
@@ -403,7 +404,7 @@ def nav(ctx: SiteContext) -> list:
     areas = [{esc(area.title): [{"Overview": area_src(area.id)},
                                 *({esc(t.title): trend_src(t.id)} for t in ctx.trends_in(area.id))]}
              for area in ctx.areas.values()]
-    return [{"Home": "index.md"}, {"Explore": "explore.md"}, {"Areas": areas},
+    return [{"Home": "index.md"}, {"Explore": "explore.md"}, {"Emerging": "emerging.md"}, {"Areas": areas},
             {"Examples": "examples.md"}, {"What changed": "changes.md"}, {"Sources": "sources.md"},
             {"Tags": "tags.md"},
             {"Contributing": "contributing.md"}]
