@@ -81,7 +81,7 @@ def propose_url(ctx: SiteContext, candidate: emerging.Candidate) -> str | None:
 
 
 def page(ctx: SiteContext, found: emerging.Detection, charts_made: set[str]) -> str:
-    out = [front_matter(title="Emerging topics",
+    out = [front_matter(title="Emerging topics", hide=["toc"],
                         description="Phrases rising in the arXiv listings of each area that no trend covers yet."),
            "# Emerging topics\n",
            f"Phrases whose share of an area's new arXiv papers has grown over the last {emerging.RECENT} "
@@ -100,7 +100,9 @@ def page(ctx: SiteContext, found: emerging.Detection, charts_made: set[str]) -> 
                    "keywords or arXiv query), so they are not candidates.\n")
         out.append(html_block(f'<ul class="tkb-covered" {NO_SEARCH}>', *(
             f"<li><strong>{esc(c.term)}</strong> in {esc(ctx.areas[c.area].title)}, {growth_text(c)}: "
-            f"covered by {_trend_link(ctx, c.covered_by)}</li>" for c in found.covered[:30]), "</ul>"))
+            f"covered by {_trend_link(ctx, c.covered_by)}"
+            + (f' <small class="tkb-muted">(also: {esc(", ".join(c.variants))})</small>' if c.variants else "")
+            + "</li>" for c in found.covered[:30]), "</ul>"))
     out.append("## How the candidates are found\n")
     out.append(method_text())
     return "\n".join(out)
@@ -131,16 +133,18 @@ def area_block(ctx: SiteContext, found: emerging.Detection, area: models.Area, c
                  if name in charts_made else "")
         examples = ", ".join(link(f"https://arxiv.org/abs/{i}", f"arXiv:{i}") for i in candidate.examples)
         propose = propose_url(ctx, candidate)
-        action = link(propose, "Propose as a trend") if propose else ""
+        action = (f'<a class="tkb-propose" href="{esc(propose)}" rel="noopener nofollow">Propose as a trend</a>'
+                  if propose else "")
         variants = (f'<br><small class="tkb-muted">also: {esc(", ".join(candidate.variants))}</small>'
                     if candidate.variants else "")
         rows.append(
-            f'<tr id="{esc(anchor(candidate))}"><td><strong>{esc(candidate.term)}</strong>{variants}</td>'
+            f'<tr id="{esc(anchor(candidate))}"><td><strong>{esc(candidate.term)}</strong>{variants}'
+            f"<br><small>{examples}</small></td>"
             f'<td title="share of the area\'s papers, last {emerging.RECENT} months against the months before">'
             f"{growth_text(candidate)}</td><td>{spark}</td><td>{candidate.recent_papers}</td>"
-            f"<td>{examples}</td><td>{_trend_link(ctx, candidate.closest)}</td><td>{action}</td></tr>")
-    head = ("<tr><th>Phrase</th><th>Growth</th><th>Papers per month</th>"
-            f"<th>Papers, last {emerging.RECENT} months</th><th>Examples</th><th>Closest trend</th><th></th></tr>")
+            f"<td>{_trend_link(ctx, candidate.closest)}</td><td>{action}</td></tr>")
+    head = ("<tr><th>Phrase and example papers</th><th>Growth</th><th>Papers per month</th>"
+            f"<th>Papers, last {emerging.RECENT} months</th><th>Closest trend</th><th></th></tr>")
     return html_block(f"<p>From {esc(months[0])} to {esc(months[-1])}.</p>",
                       f'<table class="tkb-table tkb-emerging" {NO_SEARCH}>', f"<thead>{head}</thead>", "<tbody>",
                       *rows, "</tbody></table>")
@@ -208,6 +212,10 @@ def method_text() -> str:
         f"ratio minus {e.Z} standard errors (a one-sided 95% bound, with the usual normal approximation for a "
         "ratio of counts). Two papers against none has a large ratio and a wide margin, and scores below zero. "
         f"A candidate also needs at least **{e.MIN_RECENT_PAPERS} papers** in the {e.RECENT} months.",
+        "",
+        "**Many phrases at once.** Thousands of phrases are tested in each area, so some would pass any fixed "
+        "threshold by chance. Only phrases that pass the Benjamini-Hochberg procedure at a false discovery rate "
+        f"of {e.FALSE_DISCOVERIES:.0%} are kept: among them, about that share at most is expected to be chance.",
         "",
         "**Bursts.** The window's busiest month for the phrase is left out of the score, so a conference "
         f"deadline or one prolific group's month cannot carry it, and the last {e.LATEST} months must still "

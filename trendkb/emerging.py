@@ -85,7 +85,7 @@ class Candidate:
 @dataclass(frozen=True)
 class Detection:
     topics: list[Candidate]  # not covered, best first; at most TOP per area
-    covered: list[Candidate]  # rising, but a trend covers them; best first
+    covered: list[Candidate]  # rising, but a trend covers them (near duplicates merged); best first
     months: dict[str, list[str]] = field(default_factory=dict)  # area -> the months the detector used
 
 
@@ -296,6 +296,9 @@ def detect(months: Iterable[models.ListingMonth], terms: Iterable[models.Listing
         elif candidate.term not in {c.term for c in covered}:  # each covered phrase once, where it scores best
             covered.append(Candidate(**{**candidate.__dict__, "covered_by": owner}))
     # A phrase rising in several areas, and its near duplicates, are one topic.
+    covered = sorted((merged for owner in {c.covered_by for c in covered}
+                      for merged in merge_duplicates([c for c in covered if c.covered_by == owner])),
+                     key=lambda c: (-c.score, c.term))
     topics, shown = [], {}
     for candidate in merge_duplicates(open_phrases):
         if shown.get(candidate.area, 0) < TOP:
