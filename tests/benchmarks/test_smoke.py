@@ -29,7 +29,8 @@ def test_the_tiny_benchmark_runs_and_reports_every_figure(tmp_path):
                   "hooks: momentum (s)", "hooks: charts (s)", "hooks: pages (s)", "hooks: exports (s)",
                   "serve: one trend edited, page shows it (s)", "trendkb validate (s)", "largest HTML page (KB)",
                   "search index (MB)", "home page: HTML+CSS+JS+JSON, gzip (KB)", "trend page: + plotly.js, gzip (KB)",
-                  "collect arxiv: entries per second", "collect feeds: entries per second"):
+                  "collect arxiv: entries per second", "collect feeds: entries per second",
+                  "listings: bytes stored per month", "listings at that volume: two years (MB)"):
         assert label in result.stdout
     figures = json.loads((tmp_path / "latest.json").read_text())
     kb = figures["kbs"]["synthetic"]
@@ -38,6 +39,7 @@ def test_the_tiny_benchmark_runs_and_reports_every_figure(tmp_path):
     assert kb["serve"]["rebuild_s"] > 0
     assert kb["home"]["bytes"]["html"] > 0 and kb["trend_page"]["plotly_kb"] > 0
     assert figures["collectors"]["arxiv"]["stored"] >= 200 and figures["collectors"]["feeds"]["stored"] == 200
+    assert figures["listings"]["bytes_per_month"] > 0 and figures["listings"]["full_volume"]["two_years_mb"] > 0
 
 
 def test_the_generated_knowledge_base_validates_and_says_it_is_synthetic(tmp_path):
