@@ -34,6 +34,7 @@ SERVE_OPTIONS = ["--strict", "--dirty"]
 class Run:
     seconds: float
     peak_mb: float  # the child's maximum resident set size
+    cpu_seconds: float  # user and system time of the child: steadier than wall time on a busy machine
     code: int
     output: str  # stdout and stderr, for the error message when it failed
 
@@ -59,7 +60,7 @@ def run(command: list[str], cwd: Path, timeout: float = 1800, env: dict | None =
     process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
     output = log.read_text(encoding="utf-8", errors="replace")
     log.unlink()
-    return Run(seconds, usage.ru_maxrss / 1024, process.returncode, output)
+    return Run(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, process.returncode, output)
 
 
 def checked(result: Run, what: str) -> Run:

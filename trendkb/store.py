@@ -68,12 +68,11 @@ class KnowledgeBase:
     trend_files: list[Loaded] = field(default_factory=list)
     # Every trend file found, loadable or not: a broken file still owns its id.
     trend_paths: list[Path] = field(default_factory=list)
-    signals: SignalStore = None  # type: ignore[assignment]  # an empty store of root's signals folder until load
+    signals: SignalStore = field(init=False)  # the collected records; empty until `load` reads them
     problems: list[Problem] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        if self.signals is None:
-            self.signals = SignalStore(signals_dir(self.root))
+        self.signals = SignalStore(signals_dir(self.root))
 
     @property
     def trends(self) -> list[models.Trend]:
