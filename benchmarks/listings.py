@@ -365,7 +365,11 @@ def evaluate(work: Path, corpus: Corpus, env: Environment | None = None, http: H
         raise RuntimeError("collect listings failed: " + "; ".join(row.error or "" for row in outcome.rows))
     signals = store.load(root).signals
     folder = store.signals_dir(root)
-    month_bytes = [(folder / name).stat().st_size for name in signals.files(LISTING_TERMS)]
+    months = [m for m in signals.records(LISTING_MONTHS) if m.source == "api"]
+    # Whole months only: the month in progress holds a day's listing.
+    read = {m.month for m in months}
+    month_bytes = [(folder / name).stat().st_size for name in signals.files(LISTING_TERMS)
+                   if any(month in name for month in read)]
     site = work / "site"
     started = time.perf_counter()
     build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(root / "mkdocs.yml"),
@@ -375,7 +379,6 @@ def evaluate(work: Path, corpus: Corpus, env: Environment | None = None, http: H
     if build.returncode != 0:
         raise RuntimeError(f"mkdocs build failed: {build.stderr[-2000:]}")
     export = json.loads((site / "api" / "emerging.json").read_text(encoding="utf-8"))
-    months = [m for m in signals.records(LISTING_MONTHS) if m.source == "api"]
     return {
         "root": str(root), "site": str(site), "requests": len(outcome.requests),
         "papers_per_month": corpus.papers, "months": corpus.months,
