@@ -63,7 +63,8 @@ refresh: $(VENV)/.installed
 # Build, serve, page-weight and collector benchmarks on the bundled and a large synthetic
 # knowledge base (a few minutes); one table, and JSON in benchmarks/results/. Not part of `make test`
 # (tests/benchmarks runs it on a tiny knowledge base). Options: make bench BENCH_ARGS="--trends 1000"
-bench: $(VENV)/.installed
+# Page weights are also measured in Chromium, through Playwright (a test tool).
+bench: $(VENV)/.installed-test chromium
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 schema: $(VENV)/.installed

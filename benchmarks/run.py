@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks import collect, listings, measure
+from benchmarks import browser, collect, listings, measure
 from benchmarks.generate import REPO, Size, generate
 from trendkb import store
 from trendkb.signals import NEWS, PAPERS
@@ -37,6 +37,8 @@ TARGETS = {
     "largest_html_kb": 500,
     "home_kb": 300,
     "validate_s": 3.0,
+    "home_browser_kb": 150,
+    "trend_browser_kb": 120,
     "listings_two_years_mb": 20.0,  # issue 14: two years of listing statistics at arXiv's volume
 }
 
@@ -90,6 +92,10 @@ def bench_kb(root: Path, work: Path, python: str, serve: bool) -> dict:
     trend = next(iter(sorted((site / "trends").glob("*/index.html"))))
     out["home"] = measure.page_weight(site, "index.html")
     out["trend_page"] = measure.page_weight(site, trend.relative_to(site).as_posix())
+    with browser.served(site) as base, browser.chromium() as chrome:
+        out["home_browser"] = browser.page_downloads(chrome, base, scroll=True)
+        out["trend_browser"] = browser.page_downloads(chrome, base + trend.parent.relative_to(site).as_posix() + "/",
+                                                      scroll=False)
     if serve:
         out["serve"] = measure.serve_rebuild(root, python)
     return out
@@ -147,6 +153,12 @@ def table(results: dict) -> str:
         row(f"{name}: same, uncompressed (KB)", [get(k, key, "page_kb") for k in kbs])
         row(f"{name}: + search worker and index, gzip (KB)", [get(k, key, "search_gzip_kb") for k in kbs])
         row(f"{name}: + plotly.js, gzip (KB)", [get(k, key, "plotly_gzip_kb") for k in kbs])
+    row("home page in Chromium, scrolled to the bottom, gzip (KB)", [get(k, "home_browser", "gzip_kb") for k in kbs],
+        "<= 150", "home_browser_kb", get(last, "home_browser", "gzip_kb"))
+    row("  plotly.js fetched", [get(k, "home_browser", "plotly") for k in kbs])
+    row("trend page in Chromium, chart not yet in view, gzip (KB)", [get(k, "trend_browser", "gzip_kb") for k in kbs],
+        "<= 120", "trend_browser_kb", get(last, "trend_browser", "gzip_kb"))
+    row("  plotly.js fetched", [get(k, "trend_browser", "plotly") for k in kbs])
     collectors = results.get("collectors", {})
     for name in ("arxiv", "feeds"):
         numbers = collectors.get(name, {})

@@ -15,9 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-import pandas as pd
-
-from site_hooks import charts, emerging, exports, pages
+from site_hooks import charts, emerging, exports, method, pages
 from site_hooks.context import Settings, SiteContext, area_src, trend_src
 from site_hooks.reference import schema_reference, signals_reference
 from trendkb.store import KnowledgeBase
@@ -25,6 +23,10 @@ from trendkb.store import KnowledgeBase
 HOME_MARKER = "<!-- trendkb:home -->"
 REFERENCE_MARKER = "<!-- trendkb:schema-reference -->"
 SIGNALS_MARKER = "<!-- trendkb:signals-reference -->"
+MOMENTUM_MARKER = "<!-- trendkb:momentum-rules -->"
+RINGS_MARKER = "<!-- trendkb:rings -->"
+FRESHNESS_MARKER = "<!-- trendkb:freshness -->"
+EMERGING_MARKER = "<!-- trendkb:emerging-method -->"
 
 
 @dataclass
@@ -42,18 +44,10 @@ class Site:
 
 
 def chart_specs(ctx: SiteContext) -> dict[str, dict]:
-    """Every chart that has data, by name; a chart without data is absent, not empty."""
+    """Every interactive chart that has data, by name; a chart without data is absent, not empty."""
     specs: dict[str, dict | None] = {}
-    points = pd.DataFrame(
-        [(t.title, ctx.areas[t.area].title, str(t.ring), ctx.rel("index.md", trend_src(t.id)))
-         for t in ctx.trends.values()],
-        columns=["title", "area", "ring", "url"],
-    )
-    specs["radar"] = charts.radar(points, [a.title for a in ctx.areas.values()])
     for trend in ctx.trends.values():
-        frame = ctx.series[trend.id]
-        specs[f"spark-{trend.id}"] = charts.sparkline(frame)
-        specs[f"trend-{trend.id}"] = charts.trend_chart(frame, f"{trend.title}: {ctx.momenta[trend.id].text}")
+        specs[f"trend-{trend.id}"] = charts.trend_chart(ctx.series[trend.id], trend.title)
     for area in ctx.areas.values():
         specs[f"area-{area.id}"] = charts.area_chart({t.title: ctx.series[t.id] for t in ctx.trends_in(area.id)})
     return {name: spec for name, spec in specs.items() if spec is not None}
@@ -78,22 +72,24 @@ def build_site(kb: KnowledgeBase, today: dt.date, settings: Settings | None = No
     with _stage(timings, "momentum"):
         ctx.momenta  # noqa: B018 (computed once here, so the stages below are timed without it)
     with _stage(timings, "emerging"):
-        found = emerging.find(ctx)
+        ctx.emerging  # noqa: B018 (found once here, like momentum)
     with _stage(timings, "charts"):
-        specs = {**chart_specs(ctx), **emerging.chart_specs(found)}
+        specs = chart_specs(ctx)
         names = set(specs)
         files = {f"charts/{name}.json": json.dumps(spec, separators=(",", ":")) for name, spec in specs.items()}
     site = Site(nav=pages.nav(ctx))
     with _stage(timings, "pages"):
-        site.markers = {HOME_MARKER: pages.home_sections(ctx, names) + "\n" + emerging.home_section(ctx, found),
-                        REFERENCE_MARKER: schema_reference(),
-                        SIGNALS_MARKER: signals_reference(kb.signals.kinds)}
+        site.markers = {HOME_MARKER: pages.home_sections(ctx), REFERENCE_MARKER: schema_reference(),
+                        SIGNALS_MARKER: signals_reference(kb.signals.kinds),
+                        MOMENTUM_MARKER: method.momentum_rules(), RINGS_MARKER: method.ring_meanings(pages.RING_HELP),
+                        FRESHNESS_MARKER: pages.freshness(ctx, "method.md"),
+                        EMERGING_MARKER: emerging.method_text()}
         for area in ctx.areas.values():
             site.pages[area_src(area.id)] = pages.area_page(ctx, area, names)
         for trend in ctx.trends.values():
             site.pages[trend_src(trend.id)] = pages.trend_page(ctx, trend, names)
         site.pages["explore.md"] = pages.explore_page(ctx)
-        site.pages[emerging.PAGE] = emerging.page(ctx, found, names)
+        site.pages[emerging.PAGE] = emerging.page(ctx)
         site.pages["examples.md"] = pages.examples_page(ctx)
         site.pages["changes.md"] = pages.changes_page(ctx)
         site.pages["sources.md"] = pages.sources_page(ctx)
@@ -103,7 +99,7 @@ def build_site(kb: KnowledgeBase, today: dt.date, settings: Settings | None = No
             files[f"feeds/{area.id}.xml"] = exports.area_feed(ctx, area.id)
         files["api/trends.json"] = exports.trends_json(ctx)
         files["api/monthly-counts.csv"] = exports.monthly_counts_csv(ctx)
-        files["api/emerging.json"] = emerging.export(ctx, found)
+        files["api/emerging.json"] = emerging.export(ctx)
         files["feeds/changes.xml"] = exports.changes_feed(ctx)
     site.files = files
     return site

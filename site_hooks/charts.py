@@ -1,4 +1,10 @@
-"""Chart specs: plotly figure specs (data, layout, config) as plain JSON-able dicts, from pandas frames.
+"""Chart specs for the interactive charts: plotly figure specs as plain JSON-able dicts, from pandas frames.
+
+Only the charts whose interactivity pays are plotly charts: a trend's papers and
+share per month (exact values on hover, two axes) and an area's lines, one per
+trend (hover names a line, the legend hides or isolates lines). The radar and
+the sparklines are drawn at build time as inline SVG (radar.py, svg.py), so
+the home page needs no chart library at all.
 
 The browser draws them with plotly.js (see content/assets/javascripts/trendkb.js),
 which also applies the light or dark palette, so the specs carry no colours of
@@ -15,9 +21,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from trendkb.models import Ring
-
-RING_ORDER = [ring.value for ring in Ring]
 MARGIN = {"l": 50, "r": 10, "t": 40, "b": 40}
 
 
@@ -35,18 +38,6 @@ def _spec(data: list[dict], **layout) -> dict:
 
 def _has_papers(frame: pd.DataFrame) -> bool:
     return not frame.empty and frame["papers"].sum() > 0
-
-
-def sparkline(frame: pd.DataFrame) -> dict | None:
-    """Tiny line of papers per month, no axes: for tables."""
-    if not _has_papers(frame):
-        return None
-    trace = {"type": "scatter", "x": _values(frame["month"]), "y": _values(frame["papers"]), "mode": "lines",
-             "hoverinfo": "x+y", "line": {"width": 2}}
-    spec = _spec([trace], height=40, width=140, showlegend=False, xaxis={"visible": False},
-                 yaxis={"visible": False}, margin={"l": 0, "r": 0, "t": 0, "b": 0})
-    spec["config"] = {"staticPlot": True}
-    return spec
 
 
 def trend_chart(frame: pd.DataFrame, title: str) -> dict | None:
@@ -75,44 +66,3 @@ def area_chart(frames: dict[str, pd.DataFrame]) -> dict | None:
         return None
     return _spec(data, height=360, yaxis={"title": {"text": "papers per month"}, "rangemode": "tozero"},
                  legend={"orientation": "h", "y": -0.25})
-
-
-def _wrap(text: str, width: int = 18) -> str:
-    """Break a label into lines of about `width` characters (plotly labels do not wrap)."""
-    lines: list[str] = []
-    for word in text.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "<br>".join(lines)
-
-
-def radar(points: pd.DataFrame, area_titles: list[str]) -> dict | None:
-    """Areas (bands) x rings (columns); one labelled point per trend, carrying its page URL.
-
-    `points` has columns title, area (title), ring, url. Points sharing a cell
-    are stacked, and each area's band is as tall as its fullest cell.
-    """
-    if points.empty:
-        return None
-    frame = points.copy()
-    frame["slot"] = frame.groupby(["area", "ring"]).cumcount()
-    depth = frame.groupby("area")["slot"].max().add(1).reindex(area_titles, fill_value=1)
-    top = depth.cumsum() - depth  # first slot of each area's band
-    frame["y"] = frame["area"].map(top) + frame["slot"] + 0.5
-    frame["x"] = frame["ring"].map({ring: i for i, ring in enumerate(RING_ORDER)})
-    trace = {"type": "scatter", "x": _values(frame["x"]), "y": _values(frame["y"]), "mode": "markers+text",
-             "text": _values(frame["title"].map(_wrap)), "textposition": "middle right", "textfont": {"size": 11},
-             "customdata": _values(frame["url"]), "hovertext": _values(frame["title"]),
-             "hovertemplate": "%{hovertext}<extra></extra>", "marker": {"size": 10}}
-    return _spec(
-        [trace], height=80 + 46 * int(depth.sum()), showlegend=False, margin={"l": 130},
-        xaxis={"tickvals": list(range(len(RING_ORDER))), "ticktext": RING_ORDER, "range": [-0.15, 3.95],
-               "side": "top", "fixedrange": True, "showgrid": False, "zeroline": False},
-        yaxis={"tickvals": (top + depth / 2).tolist(), "ticktext": [_wrap(t, 16) for t in area_titles],
-               "range": [float(depth.sum()), 0], "fixedrange": True, "showgrid": False, "zeroline": False},
-        # A line between area bands, so each trend reads against its area.
-        shapes=[{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": float(y), "y1": float(y),
-                 "line": {"width": 1, "dash": "dot"}} for y in top.tolist()[1:]],
-    )

@@ -1,7 +1,7 @@
-"""The Emerging page, its home-page section, its export and its method text, from `trendkb.emerging`.
+"""The Emerging page, its home-page section, its export and its Method-page section, from `trendkb.emerging`.
 
-`find` runs the detector over the listing statistics once per build; the
-builders below turn its candidates into Markdown, JSON and chart specs. Each
+The detector runs once per build (`SiteContext.emerging`); the builders below
+turn its candidates into Markdown and JSON, with build-time SVG sparklines. Each
 candidate's "Propose as a trend" link opens GitHub's new-file page in the
 configured repository with the `trendkb.scaffold.proposal` text filled in.
 """
@@ -13,14 +13,11 @@ from urllib.parse import quote, urlencode
 
 import pandas as pd
 
-from site_hooks import charts
+from site_hooks import svg
 from site_hooks.context import SiteContext, trend_src
-from site_hooks.markup import esc, link
-from site_hooks.pages import NO_SEARCH, chart, front_matter, html_block
+from site_hooks.markup import NO_SEARCH, esc, front_matter, html_block, link
 from trendkb import emerging, models
-from trendkb.momentum import month_of
 from trendkb.scaffold import proposal, slugify
-from trendkb.signals import LISTING_MONTHS, LISTING_TERMS
 from trendkb.store import trend_text
 
 PAGE = "emerging.md"
@@ -29,26 +26,12 @@ NO_LISTINGS = ("No arXiv listing statistics have been collected yet. `trendkb co
                "new papers, and `--backfill-months 24` reads two years at once.")
 
 
-def find(ctx: SiteContext) -> emerging.Detection:
-    signals = ctx.kb.signals
-    return emerging.detect(signals.records(LISTING_MONTHS), signals.records(LISTING_TERMS), ctx.trends.values(),
-                           month_of(ctx.today))
-
-
-def chart_name(candidate: emerging.Candidate) -> str:
-    return f"emerging-{candidate.area}-{slugify(candidate.term)}"
-
-
-def chart_specs(found: emerging.Detection) -> dict[str, dict]:
-    """A sparkline of papers per month for each topic (a month under the floor is drawn as none)."""
-    specs = {}
-    for candidate in found.topics:
-        frame = pd.DataFrame({"month": [m.month for m in candidate.months],
-                              "papers": [m.papers or 0 for m in candidate.months]})
-        spec = charts.sparkline(frame)
-        if spec is not None:
-            specs[chart_name(candidate)] = spec
-    return specs
+def sparkline(candidate: emerging.Candidate) -> str:
+    """Papers per month using the phrase (a month under the floor drawn as none), linked to arXiv's search."""
+    frame = pd.DataFrame({"month": [m.month for m in candidate.months],
+                          "papers": [m.papers or 0 for m in candidate.months]})
+    search = "https://arxiv.org/search/?" + urlencode({"query": f'"{candidate.term}"', "searchtype": "all"})
+    return svg.sparkline(frame, candidate.term, search) or ""
 
 
 def anchor(candidate: emerging.Candidate) -> str:
@@ -80,20 +63,22 @@ def propose_url(ctx: SiteContext, candidate: emerging.Candidate) -> str | None:
 # ---------------------------------------------------------------- the page
 
 
-def page(ctx: SiteContext, found: emerging.Detection, charts_made: set[str]) -> str:
+def page(ctx: SiteContext) -> str:
+    found = ctx.emerging
     out = [front_matter(title="Emerging topics", hide=["toc"],
                         description="Phrases rising in the arXiv listings of each area that no trend covers yet."),
            "# Emerging topics\n",
            f"Phrases whose share of an area's new arXiv papers has grown over the last {emerging.RECENT} "
            "complete months, steadily and against their own history, and that no trend on this site covers yet. "
-           "They are found from monthly phrase counts of the areas' arXiv listings; "
-           "[how](#how-the-candidates-are-found) is below. A candidate is a lead for a researcher, not a verdict: "
+           "They are found from monthly phrase counts of the areas' arXiv listings; the "
+           f"[Method]({ctx.md(PAGE, 'method.md')}#emerging-topics) page says how. "
+           "A candidate is a lead for a researcher, not a verdict: "
            "read its example papers, then propose it as a trend by pull request.\n"]
     if not found.months:
         out.append('!!! note "No data yet"\n    ' + NO_LISTINGS + "\n")
     for area in ctx.areas.values():
         out.append(f"## {esc(area.title)}\n")
-        out.append(area_block(ctx, found, area, charts_made))
+        out.append(area_block(ctx, found, area))
     if found.covered:
         out.append("## Rising, and already covered\n")
         out.append("These phrases pass the same tests, but an existing trend names them (in its title, tags, news "
@@ -103,8 +88,6 @@ def page(ctx: SiteContext, found: emerging.Detection, charts_made: set[str]) -> 
             f"covered by {_trend_link(ctx, c.covered_by)}"
             + (f' <small class="tkb-muted">(also: {esc(", ".join(c.variants))})</small>' if c.variants else "")
             + "</li>" for c in found.covered[:30]), "</ul>"))
-    out.append("## How the candidates are found\n")
-    out.append(method_text())
     return "\n".join(out)
 
 
@@ -115,7 +98,7 @@ def _trend_link(ctx: SiteContext, trend_id: str | None) -> str:
     return f'<a href="{esc(ctx.rel(PAGE, trend_src(trend.id)))}">{esc(trend.title)}</a>'
 
 
-def area_block(ctx: SiteContext, found: emerging.Detection, area: models.Area, charts_made: set[str]) -> str:
+def area_block(ctx: SiteContext, found: emerging.Detection, area: models.Area) -> str:
     months = found.months.get(area.id, [])
     topics = [c for c in found.topics if c.area == area.id]
     needed = emerging.RECENT + emerging.MIN_HISTORY
@@ -128,9 +111,7 @@ def area_block(ctx: SiteContext, found: emerging.Detection, area: models.Area, c
         return f"No phrase passes the tests in {months[0]} to {months[-1]}.\n"
     rows = []
     for candidate in topics:
-        name = chart_name(candidate)
-        spark = (chart(ctx, PAGE, name, f"papers per month using {candidate.term}", "tkb-spark")
-                 if name in charts_made else "")
+        spark = sparkline(candidate)
         examples = ", ".join(link(f"https://arxiv.org/abs/{i}", f"arXiv:{i}") for i in candidate.examples)
         propose = propose_url(ctx, candidate)
         action = (f'<a class="tkb-propose" href="{esc(propose)}" rel="noopener nofollow">Propose as a trend</a>'
@@ -150,8 +131,9 @@ def area_block(ctx: SiteContext, found: emerging.Detection, area: models.Area, c
                       *rows, "</tbody></table>")
 
 
-def home_section(ctx: SiteContext, found: emerging.Detection) -> str:
+def home_section(ctx: SiteContext) -> str:
     """The top topics, for the home page."""
+    found = ctx.emerging
     page_link = ctx.md("index.md", PAGE)
     out = ["## Emerging topics\n"]
     if not found.topics:
@@ -169,8 +151,9 @@ def home_section(ctx: SiteContext, found: emerging.Detection) -> str:
 # ---------------------------------------------------------------- the export
 
 
-def export(ctx: SiteContext, found: emerging.Detection) -> str:
+def export(ctx: SiteContext) -> str:
     """api/emerging.json: the topics, best first, and the rising phrases that trends cover."""
+    found = ctx.emerging
     def item(candidate: emerging.Candidate) -> dict:
         return {
             "term": candidate.term, "area": candidate.area, "score": candidate.score, "growth": candidate.growth,
@@ -192,7 +175,7 @@ def export(ctx: SiteContext, found: emerging.Detection) -> str:
 
 
 def method_text() -> str:
-    """How candidates are found, with the parameters the code uses (for the Emerging and Method pages)."""
+    """How candidates are found, with the parameters the code uses (the Method page's Emerging topics section)."""
     e = emerging
     return "\n".join([
         "**What is counted.** Every paper in an area's arXiv categories: each day's new and cross-listed "

@@ -3,27 +3,27 @@
 Fixed headings are Markdown (so they feed the table of contents and search
 sections); everything that comes from a record, a paper or a feed is emitted
 as escaped HTML through `markup`, so no record can inject markup or links.
-Charts are placeholders (`<div class="tkb-chart" data-chart=...>`) pointing
-at JSON specs written next to the pages; the data never enters page text.
+The radar and the sparklines are inline SVG drawn here at build time (no
+script, no chart library). The interactive charts are placeholders
+(`<div class="tkb-chart" data-chart=...>`) pointing at JSON specs written next
+to the pages, each followed by a table of its numbers; the chart data never
+enters the search index.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
+from urllib.parse import urlencode
 
+from site_hooks import emerging, equivalents, radar, svg
 from site_hooks.context import SiteContext, area_src, trend_src
-from site_hooks.markup import esc, link, render_markdown
+from site_hooks.markup import NO_SEARCH, esc, front_matter, html_block, link, render_markdown
 from trendkb import models
 from trendkb.momentum import Label
 
 NO_SIGNALS = ("No arXiv papers or news items have been collected yet. They are added by the "
               "collectors' scheduled refresh; the [Sources](SOURCES) page shows when each source last ran.")
 NO_RUNS = "No collector has run yet, so there is nothing to show. The scheduled refresh fills this page."
-# Machine-collected lists and bookkeeping are left out of the search index (Material reads
-# this attribute): they made up a third of it at 500 trends, and a search should find trends
-# by what people wrote about them. The pages still show them.
-NO_SEARCH = 'data-search-exclude="true"'
 # The What changed page shows this many of the newest changes; every trend page keeps its whole
 # ring history, and the Atom feed the latest. At 500 trends the full list made an 830 KB page.
 CHANGES_SHOWN = 300
@@ -35,30 +35,15 @@ RING_HELP = {
 }
 
 
-def front_matter(**fields: object) -> str:
-    """YAML front matter. MkDocs themes print title and description without escaping
-    (in <title>, the nav, meta tags), so both are escaped here."""
-    for key in ("title", "description"):
-        if isinstance(fields.get(key), str):
-            fields[key] = esc(fields[key])
-    # JSON is valid YAML and quotes every string, so no title can break the header.
-    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in fields.items() if value is not None]
-    return "---\n" + "\n".join(lines) + "\n---\n\n"
-
-
-def chart(ctx: SiteContext, page: str, name: str, label: str, css: str = "tkb-chart") -> str:
-    return (f'<div class="{css}" data-chart="{esc(ctx.rel(page, f"charts/{name}.json"))}" '
-            f'role="img" aria-label="{esc(label)}"></div>')
+def chart(ctx: SiteContext, page: str, name: str, label: str) -> str:
+    """An interactive chart, drawn by trendkb.js when it nears the screen; a table of its numbers follows it."""
+    return (f'<div class="tkb-chart" data-chart="{esc(ctx.rel(page, f"charts/{name}.json"))}" '
+            f'role="figure" aria-label="{esc(label)}"></div>')  # a figure, not an image: plotly adds buttons
 
 
 def no_signals(ctx: SiteContext, page: str) -> str:
     text = NO_SIGNALS.replace("SOURCES", ctx.md(page, "sources.md"))
     return '!!! note "No data yet"\n    ' + text + "\n"
-
-
-def html_block(*lines: str) -> str:
-    """Raw HTML surrounded by blank lines, so Markdown leaves it alone."""
-    return "\n" + "\n".join(lines) + "\n\n"
 
 
 def ring_badge(ring: str) -> str:
@@ -69,20 +54,33 @@ def trend_link(ctx: SiteContext, page: str, trend: models.Trend) -> str:
     return f'<a href="{esc(ctx.rel(page, trend_src(trend.id)))}">{esc(trend.title)}</a>'
 
 
-def trend_table(ctx: SiteContext, page: str, trends: Iterable[models.Trend], charts: set[str],
-                show_area: bool = False) -> str:
-    """Rows of trend, (area,) ring, momentum and sparkline."""
-    head = "<tr><th>Trend</th>" + ("<th>Area</th>" if show_area else "") + \
-           "<th>Ring</th><th>Momentum</th><th>Papers per month</th></tr>"
+def momentum_link(ctx: SiteContext, page: str, trend_id: str) -> str:
+    """A trend's momentum label, linked to the Method page that says how it is computed."""
+    # Kept short: Explore has one per trend, and at 500 trends every byte counts 500 times.
+    return f'<a href="{esc(ctx.rel(page, "method.md"))}#momentum">{esc(ctx.momenta[trend_id].text)}</a>'
+
+
+def sparkline(ctx: SiteContext, page: str, trend: models.Trend) -> str:
+    href = ctx.rel(page, trend_src(trend.id)) + "#momentum"
+    return svg.sparkline(ctx.series[trend.id], trend.title, href) or '<span class="tkb-muted">no data yet</span>'
+
+
+def trend_table(ctx: SiteContext, page: str, trends: Iterable[models.Trend], show_area: bool = False) -> str:
+    """Rows of trend, momentum, ring, (area,) and sparkline: on a phone the first columns show, the rest scroll."""
+    head = "<tr><th>Trend</th><th>Momentum</th><th>Ring</th>" + ("<th>Area</th>" if show_area else "") + \
+           "<th>Papers per month</th></tr>"
     rows = []
     for trend in trends:
-        spark = chart(ctx, page, f"spark-{trend.id}", f"papers per month for {trend.title}", "tkb-spark") \
-            if f"spark-{trend.id}" in charts else '<span class="tkb-muted">no data yet</span>'
         area = f"<td>{esc(ctx.areas[trend.area].title)}</td>" if show_area else ""
-        rows.append(f"<tr><td>{trend_link(ctx, page, trend)}<br><small>{esc(trend.summary)}</small></td>{area}"
-                    f"<td>{ring_badge(trend.ring)}</td><td>{esc(ctx.momenta[trend.id].text)}</td>"
-                    f"<td>{spark}</td></tr>")
+        rows.append(f"<tr><td>{trend_link(ctx, page, trend)}<br><small>{esc(trend.summary)}</small></td>"
+                    f"<td>{momentum_link(ctx, page, trend.id)}</td><td>{ring_badge(trend.ring)}</td>{area}"
+                    f"<td>{sparkline(ctx, page, trend)}</td></tr>")
     return html_block('<table class="tkb-table">', f"<thead>{head}</thead>", "<tbody>", *rows, "</tbody></table>")
+
+
+def explore_link(ctx: SiteContext, page: str, **query: str) -> str:
+    """Explore with filters and sort order in its address (the keys trendkb.js reads)."""
+    return ctx.rel(page, "explore.md") + "?" + urlencode(query)
 
 
 # ---------------------------------------------------------------- changes
@@ -108,27 +106,52 @@ def change_line(ctx: SiteContext, page: str, change, trend, previous) -> str:
 # ---------------------------------------------------------------- home
 
 
-def home_sections(ctx: SiteContext, charts: set[str]) -> str:
-    page = "index.md"
-    out = ["## What is rising\n"]
+HOME = "index.md"
+RISING_SHOWN = 6
+
+
+def rising_section(ctx: SiteContext) -> str:
     ranked = sorted((t for t in ctx.trends.values() if ctx.momenta[t.id].change is not None),
                     key=lambda t: ctx.momenta[t.id].change, reverse=True)
-    if ranked:
-        out.append(trend_table(ctx, page, ranked[:6], charts, show_area=True))
-    else:
-        out.append(no_signals(ctx, page))
-    out.append("\n## The radar\n")
-    out.append("Every trend by area and ring. Click a point to open the trend. "
-               + "; ".join(f"**{ring}**: {text}" for ring, text in RING_HELP.items()) + ".\n")
-    out.append(html_block(chart(ctx, page, "radar", "radar of all trends by area and ring")))
-    out.append("## What changed lately\n")
+    body = trend_table(ctx, HOME, ranked[:RISING_SHOWN], show_area=True) if ranked else no_signals(ctx, HOME)
+    return "## What is rising\n\n" + body
+
+
+def radar_section(ctx: SiteContext) -> str:
+    """Every trend by area and ring; in each cell the fastest rising first (see radar.py)."""
+    def rank(trend: models.Trend) -> tuple:
+        change = ctx.momenta[trend.id].change
+        return (change is None, -(change or 0.0), trend.title.lower())
+
+    blips = [radar.Blip(t.title, ctx.rel(HOME, trend_src(t.id)), t.area, str(t.ring))
+             for t in sorted(ctx.trends.values(), key=rank)]
+    areas = [(a.id, a.title) for a in ctx.areas.values()]
+    by_momentum = str(EXPLORE_SORTABLE.index("Momentum"))
+    figure = radar.radar(areas, blips, lambda area, ring: explore_link(
+        ctx, HOME, area=area, ring=ring, sort=by_momentum, dir="desc"))
+    rings = "; ".join(f"**{ring}**: {text}" for ring, text in RING_HELP.items())
+    return (f"## The radar\n\nEvery trend by area and ring ({rings}). Each title opens its trend. A cell lists "
+            "its fastest rising trends first; when it holds more than fit, the rest are one click away in Explore.\n"
+            + html_block(figure))
+
+
+def changes_section(ctx: SiteContext) -> str:
     recent = changes(ctx)[:8]
-    out.append(html_block("<ul class=\"tkb-changes\">",
-                          *(change_line(ctx, page, *item) for item in recent), "</ul>"))
-    out.append(f"[All changes]({ctx.md(page, 'changes.md')}) · [Atom feed]({ctx.md(page, 'feeds/changes.xml')})\n")
-    out.append("\n## How fresh the data is\n")
-    out.append(freshness(ctx, page))
-    return "\n".join(out)
+    return ("## What changed lately\n"
+            + html_block('<ul class="tkb-changes">', *(change_line(ctx, HOME, *item) for item in recent), "</ul>")
+            + f"[All changes]({ctx.md(HOME, 'changes.md')}) · [Atom feed]({ctx.md(HOME, 'feeds/changes.xml')})\n")
+
+
+def freshness_section(ctx: SiteContext) -> str:
+    return "## How fresh the data is\n\n" + freshness(ctx, HOME)
+
+
+# The home page, one section each; a new view of the home page is one more function here.
+HOME_SECTIONS = (rising_section, radar_section, emerging.home_section, changes_section, freshness_section)
+
+
+def home_sections(ctx: SiteContext) -> str:
+    return "\n".join(section(ctx) for section in HOME_SECTIONS)
 
 
 def freshness(ctx: SiteContext, page: str) -> str:
@@ -146,15 +169,17 @@ def freshness(ctx: SiteContext, page: str) -> str:
 
 
 def area_page(ctx: SiteContext, area: models.Area, charts: set[str]) -> str:
+    """`charts`: the names of the chart specs that exist (a chart with no data has none)."""
     page = area_src(area.id)
     trends = ctx.trends_in(area.id)
     out = [front_matter(title=area.title, description=area.summary, search={"boost": 2})]
     out.append(html_block(f"<h1>{esc(area.title)}</h1>", f"<p>{esc(area.summary)}</p>"))
     out.append("## Trends\n")
-    out.append(trend_table(ctx, page, trends, charts) if trends else "No trends in this area yet.\n")
+    out.append(trend_table(ctx, page, trends) if trends else "No trends in this area yet.\n")
     out.append("## Papers per month\n")
     if f"area-{area.id}" in charts:
-        out.append(html_block(chart(ctx, page, f"area-{area.id}", f"papers per month in {area.title}")))
+        out.append(html_block(chart(ctx, page, f"area-{area.id}", f"papers per month in {area.title}"),
+                              equivalents.area_table({t.title: ctx.series[t.id] for t in trends})))
     else:
         out.append(no_signals(ctx, page))
     out.append(f"Atom feed of new papers and news in this area: "
@@ -168,7 +193,6 @@ def area_page(ctx: SiteContext, area: models.Area, charts: set[str]) -> str:
 def trend_page(ctx: SiteContext, trend: models.Trend, charts: set[str]) -> str:
     page = trend_src(trend.id)
     area = ctx.areas[trend.area]
-    mom = ctx.momenta[trend.id]
     keywords = sorted({*trend.evidence.news_keywords, *(tag.replace("-", " ") for tag in trend.tags)})
     out = [front_matter(title=trend.title, description=trend.summary, tags=trend.tags or None,
                         search={"boost": 3})]
@@ -176,7 +200,7 @@ def trend_page(ctx: SiteContext, trend: models.Trend, charts: set[str]) -> str:
         f"<h1>{esc(trend.title)}</h1>",
         f'<p class="tkb-lead">{esc(trend.summary)}</p>',
         f'<p>{ring_badge(trend.ring)} in <a href="{esc(ctx.rel(page, area_src(area.id)))}">{esc(area.title)}</a>'
-        f" · momentum: <strong>{esc(mom.text)}</strong></p>",
+        f" · momentum: <strong>{momentum_link(ctx, page, trend.id)}</strong></p>",
         f'<p class="tkb-keywords">Keywords: {esc(", ".join(keywords))}</p>',
     ))
     out.append("## What it is\n")
@@ -189,7 +213,10 @@ def trend_page(ctx: SiteContext, trend: models.Trend, charts: set[str]) -> str:
         for change in trend.ring_history), "</ol>"))
     out.append("## Momentum\n")
     if f"trend-{trend.id}" in charts:
-        out.append(html_block(chart(ctx, page, f"trend-{trend.id}", f"papers per month for {trend.title}")))
+        out.append(f"Momentum {momentum_link(ctx, page, trend.id)}: papers per month (bars) and their share of "
+                   "the area's arXiv papers (line).\n")
+        out.append(html_block(chart(ctx, page, f"trend-{trend.id}", f"papers per month for {trend.title}"),
+                              equivalents.trend_table(ctx.series[trend.id])))
     else:
         out.append(no_signals(ctx, page))
     out.append("## Use cases\n")
@@ -289,6 +316,10 @@ def signals_block(ctx: SiteContext, page: str, trend: models.Trend, limit: int =
 # ---------------------------------------------------------------- explore, changes, sources, tags
 
 
+# Explore's sortable columns, in order; a column's index is its `sort` value in the address.
+EXPLORE_SORTABLE = ("Trend", "Area", "Ring", "Momentum")
+
+
 def explore_page(ctx: SiteContext) -> str:
     page = "explore.md"
     rows = []
@@ -301,7 +332,7 @@ def explore_page(ctx: SiteContext) -> str:
             f'<td data-sort="{esc(trend.title.lower())}">{trend_link(ctx, page, trend)}</td>'
             f'<td data-sort="{esc(trend.area)}">{esc(ctx.areas[trend.area].title)}</td>'
             f'<td data-sort="{list(models.Ring).index(trend.ring)}">{ring_badge(trend.ring)}</td>'
-            f'<td data-sort="{change}">{esc(mom.text)}</td>'
+            f'<td data-sort="{change}">{momentum_link(ctx, page, trend.id)}</td>'
             f'<td>{esc(", ".join(trend.tags))}</td></tr>'
         )
     options = {
@@ -322,16 +353,18 @@ def explore_page(ctx: SiteContext) -> str:
     return "\n".join([
         front_matter(title="Explore", description="Every trend in one filterable, sortable table.", hide=["toc"]),
         "# Explore\n",
-        "Filter by area, ring, momentum and tags (several tags match any of them); click a column to sort. "
-        "The address bar keeps the view, so a copied link opens the same table.\n",
+        "Filter by area, ring, momentum and tags (several tags match any of them); choose a column heading to "
+        "sort by it, and again to reverse. The address bar keeps the view, so a copied link opens the same "
+        f"table. [How momentum is computed]({ctx.md(page, 'method.md')}#momentum).\n",
         html_block('<form class="tkb-filters" data-tkb-explore>', *selects,
                    f'<details class="tkb-tags"><summary>Tags <span data-tkb-tag-count></span></summary>'
                    f"{tag_boxes}</details>",
                    '<button type="reset">Clear</button>', "</form>",
                    '<p class="tkb-count" aria-live="polite"></p>',
-                   '<table class="tkb-table" data-tkb-sortable><thead><tr>'
-                   '<th data-key="0">Trend</th><th data-key="1">Area</th><th data-key="2">Ring</th>'
-                   '<th data-key="3">Momentum</th><th>Tags</th></tr></thead><tbody>',
+                   '<table class="tkb-table" data-tkb-sortable><thead><tr>',
+                   *(f'<th data-key="{key}" aria-sort="none"><button type="button">{name}</button></th>'
+                     for key, name in enumerate(EXPLORE_SORTABLE)),
+                   "<th>Tags</th></tr></thead><tbody>",
                    *rows, "</tbody></table>"),
     ])
 
@@ -405,6 +438,7 @@ def nav(ctx: SiteContext) -> list:
                                 *({esc(t.title): trend_src(t.id)} for t in ctx.trends_in(area.id))]}
              for area in ctx.areas.values()]
     return [{"Home": "index.md"}, {"Explore": "explore.md"}, {"Emerging": "emerging.md"}, {"Areas": areas},
+            {"Method": "method.md"},
             {"Examples": "examples.md"}, {"What changed": "changes.md"}, {"Sources": "sources.md"},
             {"Tags": "tags.md"},
             {"Contributing": "contributing.md"}]

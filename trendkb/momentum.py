@@ -5,7 +5,8 @@ per month and its share of the area's baseline (papers in the area's arXiv
 categories that month). Momentum compares the mean share of the last
 `WINDOW` complete months with the `WINDOW` months before them. The month in
 progress is left out: its count is still growing and would always look like a
-fall.
+fall. The site's Method page states these rules with the numbers below
+(site_hooks/method.py reads them), so this module is the one place to change them.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from trendkb.models import MonthlyCount
 WINDOW = 6
 # A change smaller than this is noise at the paper counts we see per trend.
 THRESHOLD = 0.2
+# Fewer papers than this in the 2 * WINDOW months compared, and one or two papers more or less
+# would swing the change past THRESHOLD: no label is given.
+MIN_PAPERS = 30
 
 
 class Label(StrEnum):
@@ -30,6 +34,7 @@ class Label(StrEnum):
     STEADY = "steady"
     FALLING = "falling"
     NEW = "new"
+    TOO_FEW = "too few papers"
     NO_DATA = "no data"
 
 
@@ -88,6 +93,8 @@ def momentum(frame: pd.DataFrame) -> Momentum:
     if len(frame) < 2 * WINDOW:
         return Momentum(Label.NO_DATA, None)
     recent, before = frame.iloc[-WINDOW:], frame.iloc[-2 * WINDOW:-WINDOW]
+    if frame["papers"].iloc[-2 * WINDOW:].sum() < MIN_PAPERS:
+        return Momentum(Label.TOO_FEW, None)
     column = "share" if frame["share"].iloc[-2 * WINDOW:].notna().all() else "papers"
     now, then = recent[column].mean(), before[column].mean()
     if then == 0:

@@ -29,6 +29,8 @@ def test_the_tiny_benchmark_runs_and_reports_every_figure(tmp_path):
                   "hooks: momentum (s)", "hooks: charts (s)", "hooks: pages (s)", "hooks: exports (s)",
                   "serve: one trend edited, page shows it (s)", "trendkb validate (s)", "largest HTML page (KB)",
                   "search index (MB)", "home page: HTML+CSS+JS+JSON, gzip (KB)", "trend page: + plotly.js, gzip (KB)",
+                  "home page in Chromium, scrolled to the bottom, gzip (KB)",
+                  "trend page in Chromium, chart not yet in view, gzip (KB)",
                   "collect arxiv: entries per second", "collect feeds: entries per second",
                   "listings: bytes stored per month", "listings at that volume: two years (MB)"):
         assert label in result.stdout
@@ -38,6 +40,12 @@ def test_the_tiny_benchmark_runs_and_reports_every_figure(tmp_path):
     assert kb["build"]["seconds"] > 0 and kb["plain"]["seconds"] > 0 and kb["build"]["peak_mb"] > 0
     assert kb["serve"]["rebuild_s"] > 0
     assert kb["home"]["bytes"]["html"] > 0 and kb["trend_page"]["plotly_kb"] > 0
+    # In Chromium: the home page fetches no chart library even scrolled to the bottom, and a trend
+    # page fetches none until its chart comes into view; the search worker is counted apart.
+    home, trend = kb["home_browser"], kb["trend_browser"]
+    assert "/" in home["files"] and home["gzip_kb"] > 0 and home["search_gzip_kb"] > 0
+    assert not home["plotly"] and not trend["plotly"]
+    assert not any("search" in path for path in home["files"])
     assert figures["collectors"]["arxiv"]["stored"] >= 200 and figures["collectors"]["feeds"]["stored"] == 200
     assert figures["listings"]["bytes_per_month"] > 0 and figures["listings"]["full_volume"]["two_years_mb"] > 0
 

@@ -112,11 +112,13 @@ def test_the_emerging_page_in_chromium(evaluation):
             rows = tab.locator("table.tkb-emerging tbody tr")
             assert rows.count() == len(json.loads((Path(result["site"]) / "api" / "emerging.json")
                                                   .read_text())["topics"])
-            tab.locator(".tkb-spark[data-drawn]").first.wait_for(timeout=15_000)
+            assert rows.first.locator("a.tkb-spark svg path").count() == 1  # the build-time sparkline
             propose = rows.first.locator("a", has_text="Propose as a trend")
             assert propose.get_attribute("href").startswith("https://github.com/trendkb/trendkb/new/main?filename=")
             ARTIFACTS.mkdir(exist_ok=True)
             tab.screenshot(path=str(ARTIFACTS / "emerging-page.png"), full_page=True)
+            tab.goto(url + "method/#emerging-topics")
+            assert "false discovery rate" in tab.locator("article").inner_text()
             browser.close()
     finally:
         list(itertools.islice(server, 1))

@@ -20,7 +20,7 @@ class _Finder(HTMLParser):
         for name, value in attrs:
             if name.startswith("on"):
                 self.found.append(f"<{tag} {name}>")
-            if name in ("href", "src", "action", "formaction") and value:
+            if name in ("href", "xlink:href", "src", "action", "formaction") and value:
                 scheme = urlsplit(value.strip()).scheme.lower()
                 if scheme not in ("", "http", "https"):
                     self.found.append(f"<{tag} {name}={value}>")

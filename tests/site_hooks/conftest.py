@@ -1,4 +1,5 @@
-"""Site fixtures: the fixture knowledge base with generated signals and hostile strings, built sites.
+"""Site fixtures: the fixture knowledge base with generated signals and hostile strings, built sites,
+and the built sites in headless Chromium.
 
 The signals are generated here (synthetic counts, papers and news, clearly not
 real data) so the charts and lists have something to show; one trend carries
@@ -12,10 +13,14 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
+from benchmarks.browser import CHROMIUM, chromium, served
 from tests.conftest import DATA, REPO, TODAY
 from trendkb import models, store
 from trendkb.signals import COUNTS, NEWS, PAPERS, STATUS, SignalStore
@@ -29,6 +34,7 @@ HOSTILE_DESCRIPTION = (
 HOSTILE_TITLE = "First <img src=x onerror=alert('title')> trend"
 HOSTILE_PAPER_TITLE = "<script>alert('paper')</script> Synthetic paper"
 FETCHED = dt.datetime(2026, 11, 24, 6, tzinfo=dt.UTC)
+ARTIFACTS = REPO / "test-artifacts"  # screenshots for people to look at (git ignores it)
 
 
 def months_before(today: dt.date, n: int) -> list[str]:
@@ -83,7 +89,7 @@ def site_root(tmp: Path, hostile: bool = True) -> Path:
     """A repository-shaped folder: fixture trends and signals, the real mkdocs.yml and pages."""
     root = tmp / "repo"
     shutil.copytree(DATA / "kb", root)
-    for page in ("index.md", "contributing.md"):
+    for page in ("index.md", "contributing.md", "method.md"):
         shutil.copy(REPO / "content" / page, root / "content" / page)
     shutil.copytree(REPO / "content" / "assets", root / "content" / "assets")
     config = (REPO / "mkdocs.yml").read_text().replace(
@@ -119,3 +125,68 @@ def repo_site(tmp_path_factory) -> Path:
     result = mkdocs_build(REPO, out)
     assert result.returncode == 0, result.stderr
     return out
+
+
+# ---------------------------------------------------------------- the built sites in headless Chromium
+
+
+@pytest.fixture(scope="module")
+def fixture_url(fixture_site) -> Iterator[str]:
+    with served(fixture_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def repo_url(repo_site) -> Iterator[str]:
+    with served(repo_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium (installed by `make test`) through Playwright; never a downloaded browser."""
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: run `make test`, which installs it")
+    with chromium() as launched:
+        yield launched
+
+
+@dataclass
+class Watch:
+    """What a page did that it should not: console errors, dialogs (a script from a record would open one),
+    requests leaving 127.0.0.1."""
+
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    hosts: set[str] = field(default_factory=set)
+
+    def assert_clean(self):
+        assert self.errors == []
+        assert self.dialogs == []
+        assert self.hosts <= {"127.0.0.1"}
+
+
+def watched_page(browser, **context_options):
+    """A new tab in a new context, with a `watch` attribute recording what Watch looks for."""
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **context_options})
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    watch = Watch()
+    tab.on("console", lambda msg: watch.errors.append(msg.text) if msg.type == "error" else None)
+    tab.on("pageerror", lambda exc: watch.errors.append(str(exc)))
+    tab.on("request", lambda request: watch.hosts.add(urlsplit(request.url).hostname))
+
+    def on_dialog(dialog):
+        watch.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    tab.on("dialog", on_dialog)
+    tab.watch = watch
+    return tab
+
+
+@pytest.fixture
+def page(browser):
+    tab = watched_page(browser)
+    yield tab
+    tab.context.close()

@@ -1,105 +1,25 @@
 """The built sites in headless Chromium: charts, instant navigation, search, Explore, palettes.
 
 Debian's chromium (installed by `make test`) is driven through Playwright; no
-browser is ever downloaded. Every page is watched for console errors, dialogs
-(a script from a record would open one) and requests leaving 127.0.0.1.
-Screenshots of the home and a trend page land in test-artifacts/.
+browser is ever downloaded (fixtures in conftest.py). Every page is watched for
+console errors, dialogs (a script from a record would open one) and requests
+leaving 127.0.0.1. Screenshots of the home and a trend page land in test-artifacts/.
 """
 
 from __future__ import annotations
 
-import functools
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.conftest import REPO
-
-CHROMIUM = Path("/usr/bin/chromium")
-# Flags for a root container with no outside network.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = REPO / "test-artifacts"
+from tests.site_hooks.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def serve(folder: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture(scope="module")
-def fixture_url(fixture_site) -> Iterator[str]:
-    yield from serve(fixture_site)
-
-
-@pytest.fixture(scope="module")
-def repo_url(repo_site) -> Iterator[str]:
-    yield from serve(repo_site)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: run `make test`, which installs it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@dataclass
-class Watch:
-    errors: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
-    hosts: set[str] = field(default_factory=set)
-
-    def assert_clean(self):
-        assert self.errors == []
-        assert self.dialogs == []
-        assert self.hosts <= {"127.0.0.1"}
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    tab = context.new_page()
-    watch = Watch()
-    tab.on("console", lambda msg: watch.errors.append(msg.text) if msg.type == "error" else None)
-    tab.on("pageerror", lambda exc: watch.errors.append(str(exc)))
-    tab.on("request", lambda request: watch.hosts.add(urlsplit(request.url).hostname))
-
-    def on_dialog(dialog):
-        watch.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    tab.on("dialog", on_dialog)
-    tab.watch = watch
-    yield tab
-    context.close()
-
-
 def drawn_chart(page, selector: str = ".tkb-chart"):
-    """The first chart once plotly has drawn it, with at least one data trace in its SVG."""
+    """The first chart, scrolled into view, once plotly has drawn it, with at least one data trace in its SVG."""
+    page.locator(selector).first.scroll_into_view_if_needed()
     chart = page.locator(f"{selector}[data-drawn]").first
     chart.wait_for(timeout=15_000)
     assert chart.locator("svg.main-svg g.trace").count() >= 1
@@ -113,7 +33,7 @@ def test_chart_draws_on_direct_load_and_after_instant_navigation(page, fixture_u
     page.screenshot(path=str(ARTIFACTS / "trend-page.png"), full_page=True)
 
     page.goto(fixture_url)
-    drawn_chart(page)  # the radar
+    page.locator(".tkb-radar__svg[data-layout=wide]").wait_for()  # drawn at build time: no script, no plotly
     page.screenshot(path=str(ARTIFACTS / "home-page.png"), full_page=True)
     page.locator("article a[href$='/trends/second-trend/']").first.click()
     page.wait_for_url("**/trends/second-trend/")
@@ -134,15 +54,20 @@ def test_hostile_records_run_no_script(page, fixture_url):
     page.watch.assert_clean()
 
 
-def test_plotly_loads_only_on_pages_with_charts(page, fixture_url):
-    scripts: list[str] = []
-    page.on("request", lambda request: scripts.append(request.url) if "plotly" in request.url else None)
-    page.goto(fixture_url + "changes/")
+def test_plotly_loads_only_when_a_chart_comes_into_view(page, fixture_url):
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url)
+            if "plotly" in request.url or "/charts/" in request.url else None)
+    page.set_viewport_size({"width": 1280, "height": 400})
+    page.goto(fixture_url)
+    assert page.locator(".tkb-spark svg").count() >= 1  # the home page's charts are inline SVG
+    page.keyboard.press("End")
     page.wait_for_load_state("networkidle")
-    assert scripts == []
     page.goto(fixture_url + "trends/first-trend/")
+    page.wait_for_load_state("networkidle")
+    assert fetched == []  # neither the library nor the chart's data before the chart is near the screen
     drawn_chart(page)
-    assert len(scripts) == 1
+    assert [url.rsplit("/", 1)[1] for url in fetched] == ["plotly.min.js", "trend-first-trend.json"]
 
 
 def test_dark_palette_redraws_charts(page, fixture_url):
@@ -181,8 +106,8 @@ def test_explore_filters_sort_and_round_trip_through_the_url(page, repo_url):
     with_either = visible.count()
     areas = set(visible.evaluate_all("rows => rows.map(r => r.dataset.tags)"))
     assert all("privacy" in tags.split() or "gdpr" in tags.split() for tags in areas)
-    page.locator("th[data-key='0']").click()
-    page.locator("th[data-key='0']").click()
+    page.locator("th[data-key='0'] button").click()
+    page.locator("th[data-key='0'] button").click()
     query = parse_qs(urlsplit(page.url).query)
     assert sorted(query.pop("tag")) == ["gdpr", "privacy"]
     assert query == {"sort": ["0"], "dir": ["desc"]}

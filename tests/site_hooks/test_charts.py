@@ -1,4 +1,4 @@
-"""Chart specs (site_hooks/charts.py): the right series, and no chart without data."""
+"""Interactive chart specs (site_hooks/charts.py): the right series, and no chart without data."""
 
 from __future__ import annotations
 
@@ -31,9 +31,7 @@ def test_trend_chart_without_baseline_has_no_share_line():
 def test_no_data_means_no_chart():
     assert charts.trend_chart(frame([]), "T") is None
     assert charts.trend_chart(frame([0, 0]), "T") is None
-    assert charts.sparkline(frame([0, 0])) is None
     assert charts.area_chart({"a": frame([0]), "b": frame([])}) is None
-    assert charts.radar(pd.DataFrame(columns=["title", "area", "ring", "url"]), ["A"]) is None
 
 
 def test_area_chart_has_one_line_per_trend_with_data():
@@ -41,27 +39,11 @@ def test_area_chart_has_one_line_per_trend_with_data():
     assert [trace["name"] for trace in spec["data"]] == ["a", "c"]
 
 
-def test_radar_places_each_trend_in_its_ring_column_and_area_band_with_its_url():
-    points = pd.DataFrame([
-        ("One", "Area A", "adopt", "trends/one/"),
-        ("Two", "Area A", "adopt", "trends/two/"),
-        ("Three", "Area B", "hold", "trends/three/"),
-    ], columns=["title", "area", "ring", "url"])
-    spec = charts.radar(points, ["Area A", "Area B"])
-    (trace,) = spec["data"]
-    assert list(trace["x"]) == [0, 0, 3]
-    assert list(trace["y"]) == [0.5, 1.5, 2.5]  # Area A needs two slots, Area B starts below them
-    assert list(trace["customdata"]) == ["trends/one/", "trends/two/", "trends/three/"]
-    assert spec["layout"]["yaxis"]["ticktext"] == ["Area A", "Area B"]
-
-
 def test_specs_are_what_plotly_itself_accepts():
     # The specs are written as plain dicts; plotly's own validation still has to accept every key.
     import plotly.graph_objects as go
 
-    points = pd.DataFrame([("One", "Area A", "adopt", "trends/one/")], columns=["title", "area", "ring", "url"])
-    specs = [charts.trend_chart(frame([1, 2, 4], [100, 100, 200]), "T"), charts.sparkline(frame([1, 2])),
-             charts.area_chart({"a": frame([1, 2])}), charts.radar(points, ["Area A"])]
+    specs = [charts.trend_chart(frame([1, 2, 4], [100, 100, 200]), "T"), charts.area_chart({"a": frame([1, 2])})]
     for spec in specs:
         figure = go.Figure(data=spec["data"], layout=spec["layout"])
         assert figure.to_plotly_json()["layout"]["hovermode"] == "closest"

@@ -48,7 +48,8 @@ def test_trend_page_has_every_section_and_link(ctx):
     assert "jupyter execute content/examples/demo.ipynb" in page
     assert "https://github.com/example/trendkb/edit/main/trends/alpha/first-trend.yaml" in page
     assert page.index("2024-01-10") < page.index("2025-03-01")  # ring history oldest first
-    assert "momentum: <strong>rising (" in page
+    assert 'momentum: <strong><a href="../../method/#momentum">rising (' in page
+    assert "<summary>The chart as a table</summary>" in page  # the momentum chart's text equivalent
     assert 'tags: ["fixture"]' in page and 'search: {"boost": 3}' in page
 
 
@@ -62,19 +63,25 @@ def test_hostile_strings_are_inert_on_the_trend_page(ctx):
 
 def test_pages_without_signals_say_so_and_draw_no_chart(bare_ctx):
     site = build_site(bare_ctx.kb, TODAY, SETTINGS)
-    assert [name for name in site.files if name.startswith("charts/")] == ["charts/radar.json"]
+    assert [name for name in site.files if name.startswith("charts/")] == []
     trend_page = site.pages["trends/first-trend.md"]
     assert "data-chart" not in trend_page
     assert trend_page.count("No arXiv papers or news items have been collected yet") == 2
     assert "No collector has run yet" in site.pages["sources.md"]
-    assert "What is rising" in site.markers["<!-- trendkb:home -->"]
+    home = site.markers["<!-- trendkb:home -->"]
+    assert "What is rising" in home and "no data yet" not in home  # no table of nothing
+    assert home.count("tkb-radar__trend") == 3 * 2  # both trends, in each of the radar's three layouts
 
 
 def test_home_ranks_rising_trends_and_shows_freshness(ctx):
-    home = pages.home_sections(ctx, {"radar", "spark-first-trend"})
+    home = pages.home_sections(ctx)
+    assert sections(home) == ["What is rising", "The radar", "Emerging topics", "What changed lately",
+                              "How fresh the data is"]
     rising = home[home.index("## What is rising"):home.index("## The radar")]
     assert rising.index("first-trend") < rising.index("second-trend")
-    assert 'data-chart="charts/spark-first-trend.json"' in rising
+    assert '<a class="tkb-spark" href="trends/first-trend/#momentum"' in rising  # inline SVG, not a chart spec
+    assert "data-chart" not in home
+    assert '<a href="method/#momentum">rising (' in rising
     assert "Last successful collection: **2026-11-24 06:00 UTC**" in home
     assert "1 source(s) failed on their last run" in home
 
@@ -82,6 +89,8 @@ def test_home_ranks_rising_trends_and_shows_freshness(ctx):
 def test_explore_rows_carry_filter_attributes(ctx):
     page = pages.explore_page(ctx)
     assert '<tr data-area="alpha" data-ring="trial" data-momentum="rising" data-tags="fixture">' in page
+    assert '<a href="../method/#momentum">steady (' in page
+    assert '<th data-key="0" aria-sort="none"><button type="button">Trend</button></th>' in page  # keyboard-sortable
     assert '<option value="beta">Fixture area beta</option>' in page
     assert '<input type="checkbox" name="tag" value="fixture">' in page
 

@@ -36,7 +36,14 @@ def test_rising_share_even_when_the_baseline_grows_faster_is_falling():
 def test_small_changes_are_steady_and_short_series_have_no_data():
     assert momentum(series(counts("t", [10] * 6 + [11] * 6 + [0]), "t", "a", TODAY)).label == Label.STEADY
     assert momentum(series(counts("t", [10] * 5), "t", "a", TODAY)).label == Label.NO_DATA
-    assert momentum(series(counts("t", [0] * 6 + [3] * 6 + [0]), "t", "a", TODAY)).label == Label.NEW
+    assert momentum(series(counts("t", [0] * 6 + [5] * 6 + [0]), "t", "a", TODAY)).label == Label.NEW
+
+
+def test_too_few_papers_get_no_change_however_large():
+    # 1 then 3 papers a month is +200%, but 24 papers in a year are too few to tell a trend from chance.
+    few = momentum(series(counts("t", [1] * 6 + [3] * 6 + [0]), "t", "a", TODAY))
+    assert (few.label, few.change, few.text) == (Label.TOO_FEW, None, "too few papers")
+    assert momentum(series(counts("t", [1] * 6 + [5] * 6 + [0]), "t", "a", TODAY)).label == Label.RISING
 
 
 def test_all_series_at_once_equals_one_at_a_time():

@@ -3,7 +3,9 @@
 // Material's instant navigation swaps page content without re-running inline
 // scripts, so nothing is done per chart in the page: this file subscribes to
 // Material's document$ and sets up whatever the new page holds. Chart specs are
-// JSON files named by data-chart; plotly.js is fetched only when a page has one.
+// JSON files named by data-chart; plotly.js and a chart's spec are fetched only
+// when the chart comes near the screen, so a page whose chart is never scrolled
+// to never downloads them. (The radar and sparklines are inline SVG: no script.)
 (function () {
   "use strict";
 
@@ -38,11 +40,6 @@
     ["xaxis", "yaxis", "yaxis2"].forEach(function (axis) {
       if (layout[axis]) out[axis] = Object.assign({}, layout[axis], { gridcolor: grid, zerolinecolor: grid, linecolor: grid });
     });
-    if (layout.shapes) {
-      out.shapes = layout.shapes.map(function (shape) {
-        return Object.assign({}, shape, { line: Object.assign({}, shape.line, { color: grid }) });
-      });
-    }
     return out;
   }
 
@@ -52,33 +49,36 @@
     return window.Plotly.react(node, spec.data, themed(spec.layout), config);
   }
 
-  function drawCharts() {
-    var nodes = Array.prototype.slice.call(document.querySelectorAll("[data-chart]"));
-    if (!nodes.length) return;
-    loadPlotly().then(function () {
-      nodes.forEach(function (node) {
-        fetch(new URL(node.getAttribute("data-chart"), location.href))
-          .then(function (response) {
-            if (!response.ok) throw new Error("chart " + response.url + ": HTTP " + response.status);
-            return response.json();
-          })
-          .then(function (spec) {
-            node.tkbSpec = spec;
-            return render(node);
-          })
-          .then(function () {
-            node.setAttribute("data-drawn", "true");
-            var linked = node.tkbSpec.data.some(function (trace) { return trace.customdata; });
-            if (linked) {
-              node.on("plotly_click", function (event) {
-                var target = event.points[0] && event.points[0].customdata;
-                if (target) location.href = new URL(target, location.href).href;
-              });
-            }
-          })
-          .catch(function (error) { console.warn("trendkb:", error.message); });
-      });
+  function draw(node) {
+    Promise.all([
+      loadPlotly(),
+      fetch(new URL(node.getAttribute("data-chart"), location.href)).then(function (response) {
+        if (!response.ok) throw new Error("chart " + response.url + ": HTTP " + response.status);
+        return response.json();
+      })
+    ]).then(function (loaded) {
+      node.tkbSpec = loaded[1];
+      return render(node);
+    }).then(function () {
+      node.setAttribute("data-drawn", "true");
     }).catch(function (error) { console.warn("trendkb:", error.message); });
+  }
+
+  // One observer per page; instant navigation replaces the page, so the last one is let go.
+  var watching = null;
+
+  function drawCharts() {
+    if (watching) watching.disconnect();
+    var nodes = document.querySelectorAll("[data-chart]");
+    if (!nodes.length) return;
+    watching = new IntersectionObserver(function (entries, observer) {
+      entries.forEach(function (entry) {
+        if (!entry.isIntersecting) return;
+        observer.unobserve(entry.target);
+        draw(entry.target);
+      });
+    }, { rootMargin: "200px 0px" });  // start a little before the chart is on screen
+    nodes.forEach(function (node) { watching.observe(node); });
   }
 
   function recolorCharts() {
@@ -89,6 +89,11 @@
   new MutationObserver(recolorCharts).observe(document.body, {
     attributes: true, attributeFilter: ["data-md-color-scheme"]
   });
+
+  // Material's search box is a dialog with no name, which screen readers announce as just "dialog".
+  // It sits in the header, which instant navigation keeps, so naming it once is enough.
+  var search = document.querySelector(".md-search[role=dialog]");
+  if (search && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", "Search");
 
   // ------------------------------------------------------------ Explore
 
@@ -184,17 +189,15 @@
       writeUrl(state);
       apply(state);
     });
+    // Each sortable heading holds a button, so the keyboard reaches it and Enter or Space sorts.
     headers.forEach(function (th) {
-      th.tabIndex = 0;
-      function sortBy() {
+      th.querySelector("button").addEventListener("click", function () {
         var key = th.getAttribute("data-key");
         state.dir = state.sort === key && state.dir === "asc" ? "desc" : "asc";
         state.sort = key;
         writeUrl(state);
         apply(state);
-      }
-      th.addEventListener("click", sortBy);
-      th.addEventListener("keydown", function (event) { if (event.key === "Enter") sortBy(); });
+      });
     });
   }
 
