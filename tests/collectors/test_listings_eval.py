@@ -4,7 +4,6 @@ the Emerging page opened in headless Chromium, and every "Propose as a trend" sc
 from __future__ import annotations
 
 import io
-import itertools
 import json
 import re
 import shutil
@@ -13,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from benchmarks.browser import chromium, served
 from benchmarks.listings import Corpus, evaluate, now_utc
 from collectors.http import HttpSettings
 from collectors.run import Environment
@@ -91,35 +91,24 @@ def test_every_proposal_validates_once_its_placeholders_are_replaced(evaluation,
 
 @pytest.mark.browser
 def test_the_emerging_page_in_chromium(evaluation):
-    from playwright.sync_api import sync_playwright
-
-    from tests.site_hooks.test_browser import CHROMIUM, CHROMIUM_ARGS, serve
-
     result, _, _ = evaluation
-    server = serve(Path(result["site"]))
-    url = next(server)
+    site = Path(result["site"])
     errors: list[str] = []
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            tab = browser.new_page(viewport={"width": 1400, "height": 1000})
-            tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-            tab.goto(url)
-            top = tab.locator(".tkb-emerging-top li")
-            assert top.count() == 3
-            top.first.locator("a").click()
-            tab.wait_for_url("**/emerging/#topic-*")
-            rows = tab.locator("table.tkb-emerging tbody tr")
-            assert rows.count() == len(json.loads((Path(result["site"]) / "api" / "emerging.json")
-                                                  .read_text())["topics"])
-            assert rows.first.locator("a.tkb-spark svg path").count() == 1  # the build-time sparkline
-            propose = rows.first.locator("a", has_text="Propose as a trend")
-            assert propose.get_attribute("href").startswith("https://github.com/trendkb/trendkb/new/main?filename=")
-            ARTIFACTS.mkdir(exist_ok=True)
-            tab.screenshot(path=str(ARTIFACTS / "emerging-page.png"), full_page=True)
-            tab.goto(url + "method/#emerging-topics")
-            assert "false discovery rate" in tab.locator("article").inner_text()
-            browser.close()
-    finally:
-        list(itertools.islice(server, 1))
+    with served(site) as url, chromium() as browser:
+        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+        tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        tab.goto(url)
+        top = tab.locator(".tkb-emerging-top li")
+        assert top.count() == 3
+        top.first.locator("a").click()
+        tab.wait_for_url("**/emerging/#topic-*")
+        rows = tab.locator("table.tkb-emerging tbody tr")
+        assert rows.count() == len(json.loads((site / "api" / "emerging.json").read_text())["topics"])
+        assert rows.first.locator("a.tkb-spark svg path").count() == 1  # the build-time sparkline
+        propose = rows.first.locator("a", has_text="Propose as a trend")
+        assert propose.get_attribute("href").startswith("https://github.com/trendkb/trendkb/new/main?filename=")
+        ARTIFACTS.mkdir(exist_ok=True)
+        tab.screenshot(path=str(ARTIFACTS / "emerging-page.png"), full_page=True)
+        tab.goto(url + "method/#emerging-topics")
+        assert "false discovery rate" in tab.locator("article").inner_text()
     assert errors == []
