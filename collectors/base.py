@@ -30,6 +30,8 @@ from trendkb.signals import SignalStore
 from trendkb.store import KnowledgeBase
 
 DEFAULT_ARXIV_URL = "https://export.arxiv.org/api/query"
+# arXiv's daily new-submission listings: the categories follow, joined with '+'.
+DEFAULT_LISTING_URL = "https://rss.arxiv.org/rss/"
 
 
 class CollectError(Exception):
@@ -46,12 +48,14 @@ class Options:
 
     trend: str | None = None  # only this trend (and its area's baseline)
     since: dt.date | None = None  # papers updated / news published on or after this day
-    backfill_months: int = 0  # also count this many months before the current one
+    backfill_months: int = 0  # also count (listings: read) this many months before the current one
     arxiv_url: str = DEFAULT_ARXIV_URL
+    listing_url: str = DEFAULT_LISTING_URL
     feeds_path: Path | None = None  # default: trends/feeds.yaml
     dry_run: bool = False
     debug: bool = False  # let internal errors raise, with their traceback
     page_size: int = 100  # arXiv results per request (the API allows up to 2000)
+    listing_page_size: int = 2000  # the same when the listings collector reads whole months
     http: HttpSettings = field(default_factory=HttpSettings)
 
 

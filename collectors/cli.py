@@ -38,10 +38,13 @@ def cmd_collect(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
         raise UsageError("--host-budget takes a number of seconds from 60 (room for one unanswered request) "
                          "to 3600")
     arxiv_url = args.arxiv_url or os.environ.get("TRENDKB_ARXIV_URL") or collect_run.DEFAULT_ARXIV_URL
-    if not arxiv_url.startswith(("http://", "https://")):
-        raise UsageError(f"the arXiv API URL {arxiv_url!r} does not start with http:// or https://")
+    listing_url = args.listing_url or os.environ.get("TRENDKB_LISTING_URL") or collect_run.DEFAULT_LISTING_URL
+    for name, url in (("arXiv API", arxiv_url), ("arXiv listing", listing_url)):
+        if not url.startswith(("http://", "https://")):
+            raise UsageError(f"the {name} URL {url!r} does not start with http:// or https://")
     options = collect_run.Options(
         trend=args.trend, since=since, backfill_months=args.backfill_months, arxiv_url=arxiv_url,
+        listing_url=listing_url,
         feeds_path=Path(args.feeds) if args.feeds else None, dry_run=args.dry_run, debug=args.debug,
         http=HttpSettings(host_budget=args.host_budget),
     )
@@ -64,12 +67,15 @@ def add_command(commands: argparse._SubParsersAction) -> None:
                              help="papers updated and news published on or after DATE (YYYY-MM-DD), "
                                   "instead of from where the last run stopped")
     collect_cmd.add_argument("--backfill-months", metavar="N", type=int, default=0,
-                             help="also count arXiv papers for the N months before this one; "
-                                  "resumable, finished months are not asked again")
+                             help="also count arXiv papers (listings: read every paper) for the N months "
+                                  "before this one; resumable, finished months are not asked again")
     collect_cmd.add_argument("--dry-run", action="store_true", help="fetch and report, but write nothing")
     collect_cmd.add_argument("--arxiv-url", metavar="URL",
                              help="arXiv API endpoint (default: $TRENDKB_ARXIV_URL, else arXiv's own, "
                                   "export.arxiv.org)")
+    collect_cmd.add_argument("--listing-url", metavar="URL",
+                             help="arXiv's daily listing feeds, to which the categories are added (default: "
+                                  "$TRENDKB_LISTING_URL, else https://rss.arxiv.org/rss/)")
     collect_cmd.add_argument("--feeds", metavar="FILE", help="feed list to read (default: trends/feeds.yaml)")
     collect_cmd.add_argument("--host-budget", metavar="SECONDS", type=float, default=HttpSettings.host_budget,
                              help="seconds of failed requests and backoff one host may cost the run before its "

@@ -40,6 +40,7 @@ from pydantic import TypeAdapter, ValidationError
 import collectors
 from collectors.base import (
     DEFAULT_ARXIV_URL,
+    DEFAULT_LISTING_URL,
     CollectError,
     Collector,
     ConfigError,
@@ -60,7 +61,7 @@ from trendkb.signals import STATUS, WAITING_JOBS, LockHeld, RunLock, clean_lefto
 ERROR_CHARS = 2000  # of a status record's last_error
 JOB_ERROR_CHARS = 400  # of each failed job's part in it
 
-__all__ = ["DEFAULT_ARXIV_URL", "ConfigError", "Environment", "Options", "choices", "collect"]
+__all__ = ["DEFAULT_ARXIV_URL", "DEFAULT_LISTING_URL", "ConfigError", "Environment", "Options", "choices", "collect"]
 
 
 @dataclass

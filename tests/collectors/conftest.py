@@ -33,6 +33,10 @@ COUNTS = {
 # waits keep their real values, since only the fake clock sees them.
 FAST = HttpSettings(connect_timeout=1.0, read_timeout=0.3, deadline=5.0, max_bytes=100_000, tries=3)
 API = "/api/query"
+LISTINGS = "/rss/"
+# The fixture areas' daily listing: a weekend's, with nothing announced.
+WEEKEND_LISTING = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>cs.LG+stat.ML updates on arXiv.org</title>'
+                   b"<pubDate>Sun, 22 Nov 2026 00:00:00 -0500</pubDate></channel></rss>")
 
 
 @pytest.fixture(autouse=True)
@@ -118,7 +122,8 @@ class World:
         return self.root / "trends" / "signals"
 
     def options(self, **overrides) -> Options:
-        settings = {"arxiv_url": self.server.url(API), "page_size": 2, "http": FAST, **overrides}
+        settings = {"arxiv_url": self.server.url(API), "listing_url": self.server.url(LISTINGS), "page_size": 2,
+                    "http": FAST, **overrides}
         return Options(**settings)
 
     def run(self, what: str = "all", *, now: dt.datetime = NOW, clock: FakeClock | None = None,
@@ -167,6 +172,8 @@ def world(kb_root: Path, server: LocalServer, news_server: LocalServer) -> World
     arxiv.papers = {FIRST: "first-trend.xml", SECOND: "second-trend.xml"}
     arxiv.counts = dict(COUNTS)
     server.routes[API] = arxiv
+    server.routes[LISTINGS + "cs.LG+stat.ML"] = lambda request: Reply(200, WEEKEND_LISTING,
+                                                                      {"Content-Type": "application/rss+xml"})
     feeds = {
         "research": FakeFeed("research-blog.rss"),
         # Served without an ETag, so the collector's conditional GET has only Last-Modified to go on.

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from collectors import run as collect_run
-from tests.collectors.conftest import API, NOW, FakeClock, World
+from tests.collectors.conftest import API, LISTINGS, NOW, FakeClock, World
 from tests.collectors.fakes import Reply
 from tests.conftest import REPO, TODAY, snapshot
 from trendkb.cli import main
@@ -28,8 +28,8 @@ def streams(monkeypatch):
 
 
 def collect(world: World, *args: str) -> int:
-    return main(["--root", str(world.root), "collect", *args, "--arxiv-url", world.server.url(API)],
-                today=lambda: TODAY)
+    return main(["--root", str(world.root), "collect", *args, "--arxiv-url", world.server.url(API),
+                 "--listing-url", world.server.url(LISTINGS)], today=lambda: TODAY)
 
 
 def test_collect_then_validate(world, streams, capsys):
@@ -70,7 +70,7 @@ def test_the_arxiv_url_can_come_from_the_environment(world, streams, monkeypatch
     (["--trend", "nope"], "no valid trend has the id 'nope'"),
     (["--feeds", "/nonexistent/feeds.yaml"], "no such feed list"),
     (["--arxiv-url", "ftp://example.org/api"], "does not start with http"),
-    (["everything"], "unknown source 'everything'; choose one of arxiv, news, all"),
+    (["everything"], "unknown source 'everything'; choose one of arxiv, listings, news, all"),
 ])
 def test_usage_and_config_errors_exit_2_before_any_request(world, streams, capsys, args, message):
     before = snapshot(world.root)
