@@ -40,12 +40,16 @@ def cmd_collect(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
     if not 60 <= args.host_budget <= 3600:
         raise UsageError("--host-budget takes a number of seconds from 60 (room for one unanswered request) "
                          "to 3600")
+    listing_url = args.listing_url or os.environ.get("TRENDKB_LISTING_URL") or collect_run.DEFAULT_LISTING_URL
+    if not listing_url.startswith(("http://", "https://")):
+        raise UsageError(f"the arXiv listing URL {listing_url!r} does not start with http:// or https://")
     settings = HttpSettings(host_budget=args.host_budget)
     if args.source_delay is not None:
         settings = dataclasses.replace(settings, min_interval=args.source_delay)
     options = collect_run.Options(
         trend=args.trend, since=since, backfill_months=args.backfill_months,
         arxiv_url=_endpoint(args.arxiv_url, "TRENDKB_ARXIV_URL", collect_run.DEFAULT_ARXIV_URL, "arXiv API"),
+        listing_url=listing_url,
         pypistats_url=_endpoint(args.pypistats_url, "TRENDKB_PYPISTATS_URL", collect_run.DEFAULT_PYPISTATS_URL,
                                 "PyPI Stats API"),
         github_api_url=_endpoint(args.github_api_url, "TRENDKB_GITHUB_API_URL", collect_run.DEFAULT_GITHUB_API_URL,
@@ -82,8 +86,8 @@ def add_command(commands: argparse._SubParsersAction) -> None:
                              help="papers updated and news published on or after DATE (YYYY-MM-DD), "
                                   "instead of from where the last run stopped")
     collect_cmd.add_argument("--backfill-months", metavar="N", type=int, default=0,
-                             help="also count arXiv papers for the N months before this one; "
-                                  "resumable, finished months are not asked again")
+                             help="also count arXiv papers (listings: read every paper) for the N months "
+                                  "before this one; resumable, finished months are not asked again")
     collect_cmd.add_argument("--dry-run", action="store_true", help="fetch and report, but write nothing")
     collect_cmd.add_argument("--arxiv-url", metavar="URL",
                              help="arXiv API endpoint (default: $TRENDKB_ARXIV_URL, else arXiv's own, "
@@ -104,6 +108,9 @@ def add_command(commands: argparse._SubParsersAction) -> None:
     collect_cmd.add_argument("--source-delay", metavar="SECONDS", type=float,
                              help="seconds between two requests to one host (default: 3); the real arXiv, "
                                   "PyPI Stats and GitHub hosts never get less than their documented minimum")
+    collect_cmd.add_argument("--listing-url", metavar="URL",
+                             help="arXiv's daily listing feeds, to which the categories are added (default: "
+                                  "$TRENDKB_LISTING_URL, else https://rss.arxiv.org/rss/)")
     collect_cmd.add_argument("--feeds", metavar="FILE", help="feed list to read (default: trends/feeds.yaml)")
     collect_cmd.add_argument("--host-budget", metavar="SECONDS", type=float, default=HttpSettings.host_budget,
                              help="seconds of failed requests and backoff one host may cost the run before its "

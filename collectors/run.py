@@ -42,6 +42,7 @@ from collectors.base import (
     DEFAULT_ARXIV_URL,
     DEFAULT_CLICKPY_URL,
     DEFAULT_GITHUB_API_URL,
+    DEFAULT_LISTING_URL,
     DEFAULT_PYPISTATS_URL,
     CollectError,
     Collector,
@@ -63,8 +64,8 @@ from trendkb.signals import STATUS, WAITING_JOBS, LockHeld, RunLock, clean_lefto
 ERROR_CHARS = 2000  # of a status record's last_error
 JOB_ERROR_CHARS = 400  # of each failed job's part in it
 
-__all__ = ["DEFAULT_ARXIV_URL", "DEFAULT_CLICKPY_URL", "DEFAULT_GITHUB_API_URL", "DEFAULT_PYPISTATS_URL",
-            "ConfigError", "Environment", "Options", "choices", "collect"]
+__all__ = ["DEFAULT_ARXIV_URL", "DEFAULT_CLICKPY_URL", "DEFAULT_GITHUB_API_URL", "DEFAULT_LISTING_URL",
+           "DEFAULT_PYPISTATS_URL", "ConfigError", "Environment", "Options", "choices", "collect"]
 
 
 @dataclass

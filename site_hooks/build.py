@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from site_hooks import adoption, charts, exports, method, pages
+from site_hooks import adoption, charts, emerging, exports, method, pages
 from site_hooks.context import Settings, SiteContext, area_src, trend_src
 from site_hooks.reference import schema_reference, signals_reference
 from trendkb.store import KnowledgeBase
@@ -27,6 +27,7 @@ MOMENTUM_MARKER = "<!-- trendkb:momentum-rules -->"
 ADOPTION_MARKER = "<!-- trendkb:adoption-rules -->"
 RINGS_MARKER = "<!-- trendkb:rings -->"
 FRESHNESS_MARKER = "<!-- trendkb:freshness -->"
+EMERGING_MARKER = "<!-- trendkb:emerging-method -->"
 
 
 @dataclass
@@ -68,11 +69,13 @@ def _stage(timings: dict[str, float] | None, name: str) -> Iterator[None]:
 def build_site(kb: KnowledgeBase, today: dt.date, settings: Settings | None = None,
                timings: dict[str, float] | None = None) -> Site:
     """Everything to publish. Pass `timings` to get the seconds spent in each stage
-    (momentum, charts, pages, exports) added to it."""
+    (momentum, emerging, charts, pages, exports) added to it."""
     ctx = SiteContext(kb=kb, today=today, settings=settings or Settings())
     with _stage(timings, "momentum"):
         ctx.momenta  # noqa: B018 (computed once here, so the stages below are timed without it)
         ctx.adoption  # noqa: B018
+    with _stage(timings, "emerging"):
+        ctx.emerging  # noqa: B018 (found once here, like momentum)
     with _stage(timings, "charts"):
         specs = chart_specs(ctx)
         names = set(specs)
@@ -83,12 +86,14 @@ def build_site(kb: KnowledgeBase, today: dt.date, settings: Settings | None = No
                         SIGNALS_MARKER: signals_reference(kb.signals.kinds),
                         MOMENTUM_MARKER: method.momentum_rules(), ADOPTION_MARKER: method.adoption_rules(),
                         RINGS_MARKER: method.ring_meanings(pages.RING_HELP),
-                        FRESHNESS_MARKER: pages.freshness(ctx, "method.md")}
+                        FRESHNESS_MARKER: pages.freshness(ctx, "method.md"),
+                        EMERGING_MARKER: emerging.method_text()}
         for area in ctx.areas.values():
             site.pages[area_src(area.id)] = pages.area_page(ctx, area, names)
         for trend in ctx.trends.values():
             site.pages[trend_src(trend.id)] = pages.trend_page(ctx, trend, names)
         site.pages["explore.md"] = pages.explore_page(ctx)
+        site.pages[emerging.PAGE] = emerging.page(ctx)
         site.pages["examples.md"] = pages.examples_page(ctx)
         site.pages["changes.md"] = pages.changes_page(ctx)
         site.pages["sources.md"] = pages.sources_page(ctx)
@@ -99,6 +104,7 @@ def build_site(kb: KnowledgeBase, today: dt.date, settings: Settings | None = No
         files["api/trends.json"] = exports.trends_json(ctx)
         files["api/monthly-counts.csv"] = exports.monthly_counts_csv(ctx)
         files["api/adoption.csv"] = adoption.adoption_csv(ctx)
+        files["api/emerging.json"] = emerging.export(ctx)
         files["feeds/changes.xml"] = exports.changes_feed(ctx)
     site.files = files
     return site

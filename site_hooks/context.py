@@ -15,8 +15,9 @@ import pandas as pd
 
 from trendkb import models
 from trendkb.adoption import Adoption, adoption_of
-from trendkb.momentum import Momentum, all_series, momentum
-from trendkb.signals import COUNTS, DOWNLOADS, NEWS, PAPERS, REPO_SNAPSHOTS, STATUS
+from trendkb.emerging import Detection, detect
+from trendkb.momentum import Momentum, all_series, momentum, month_of
+from trendkb.signals import COUNTS, DOWNLOADS, LISTING_MONTHS, LISTING_TERMS, NEWS, PAPERS, REPO_SNAPSHOTS, STATUS
 from trendkb.store import KnowledgeBase
 
 
@@ -93,6 +94,13 @@ class SiteContext:
     @cached_property
     def series(self) -> dict[str, pd.DataFrame]:
         return all_series(self.counts, {tid: t.area for tid, t in self.trends.items()}, self.today)
+
+    @cached_property
+    def emerging(self) -> Detection:
+        """The emerging topics of the arXiv listings (`trendkb.emerging`), found once per build."""
+        signals = self.kb.signals
+        return detect(signals.records(LISTING_MONTHS), signals.records(LISTING_TERMS), self.trends.values(),
+                      month_of(self.today))
 
     @cached_property
     def momenta(self) -> dict[str, Momentum]:

@@ -13,13 +13,12 @@ enters the search index.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
-from site_hooks import adoption, equivalents, radar, svg
+from site_hooks import adoption, emerging, equivalents, radar, svg
 from site_hooks.context import SiteContext, area_src, trend_src
-from site_hooks.markup import NO_SEARCH, esc, link, render_markdown
+from site_hooks.markup import NO_SEARCH, esc, front_matter, html_block, link, render_markdown
 from trendkb import models
 from trendkb.momentum import Label
 
@@ -37,17 +36,6 @@ RING_HELP = {
 }
 
 
-def front_matter(**fields: object) -> str:
-    """YAML front matter. MkDocs themes print title and description without escaping
-    (in <title>, the nav, meta tags), so both are escaped here."""
-    for key in ("title", "description"):
-        if isinstance(fields.get(key), str):
-            fields[key] = esc(fields[key])
-    # JSON is valid YAML and quotes every string, so no title can break the header.
-    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in fields.items() if value is not None]
-    return "---\n" + "\n".join(lines) + "\n---\n\n"
-
-
 def chart(ctx: SiteContext, page: str, name: str, label: str) -> str:
     """An interactive chart, drawn by trendkb.js when it nears the screen; a table of its numbers follows it."""
     return (f'<div class="tkb-chart" data-chart="{esc(ctx.rel(page, f"charts/{name}.json"))}" '
@@ -57,11 +45,6 @@ def chart(ctx: SiteContext, page: str, name: str, label: str) -> str:
 def no_signals(ctx: SiteContext, page: str) -> str:
     text = NO_SIGNALS.replace("SOURCES", ctx.md(page, "sources.md"))
     return '!!! note "No data yet"\n    ' + text + "\n"
-
-
-def html_block(*lines: str) -> str:
-    """Raw HTML surrounded by blank lines, so Markdown leaves it alone."""
-    return "\n" + "\n".join(lines) + "\n\n"
 
 
 def ring_badge(ring: str) -> str:
@@ -185,8 +168,8 @@ def stale_notice(ctx: SiteContext, page: str = HOME) -> str:
 
 
 # The home page, one section each; a new view of the home page is one more function here.
-HOME_SECTIONS = (stale_notice, rising_section, radar_section, research_vs_adoption_section, changes_section,
-                 freshness_section)
+HOME_SECTIONS = (stale_notice, rising_section, radar_section, research_vs_adoption_section, emerging.home_section,
+                 changes_section, freshness_section)
 
 
 def home_sections(ctx: SiteContext) -> str:
@@ -470,6 +453,7 @@ def sources_page(ctx: SiteContext) -> str:
         ("trends.json", "api/trends.json", "every trend with its ring, momentum and URL"),
         ("monthly-counts.csv", "api/monthly-counts.csv", "arXiv papers per month per trend and baseline"),
         ("adoption.csv", "api/adoption.csv", "downloads and stars per month per trend"),
+        ("emerging.json", "api/emerging.json", "the emerging topics, best first, with their monthly counts"),
         ("changes.xml", "feeds/changes.xml", "Atom feed of ring moves and new entries"),
         *((f"{a.id}.xml", f"feeds/{a.id}.xml", f"Atom feed of new papers and news in {a.title}")
           for a in ctx.areas.values()),
@@ -497,7 +481,8 @@ def nav(ctx: SiteContext) -> list:
     areas = [{esc(area.title): [{"Overview": area_src(area.id)},
                                 *({esc(t.title): trend_src(t.id)} for t in ctx.trends_in(area.id))]}
              for area in ctx.areas.values()]
-    return [{"Home": "index.md"}, {"Explore": "explore.md"}, {"Areas": areas}, {"Method": "method.md"},
+    return [{"Home": "index.md"}, {"Explore": "explore.md"}, {"Emerging": "emerging.md"}, {"Areas": areas},
+            {"Method": "method.md"},
             {"Examples": "examples.md"}, {"What changed": "changes.md"}, {"Sources": "sources.md"},
             {"Tags": "tags.md"},
             {"Contributing": "contributing.md"}]

@@ -36,6 +36,10 @@ FAST = HttpSettings(connect_timeout=1.0, read_timeout=0.3, deadline=5.0, max_byt
 API = "/api/query"
 PYPISTATS = "/pypistats/api"  # an endpoint base with a path, as the real one has
 GITHUB = "/github"
+LISTINGS = "/rss/"
+# The fixture areas' daily listing: a weekend's, with nothing announced.
+WEEKEND_LISTING = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>cs.LG+stat.ML updates on arXiv.org</title>'
+                   b"<pubDate>Sun, 22 Nov 2026 00:00:00 -0500</pubDate></channel></rss>")
 
 
 @pytest.fixture(autouse=True)
@@ -121,8 +125,9 @@ class World:
         return self.root / "trends" / "signals"
 
     def options(self, **overrides) -> Options:
-        settings = {"arxiv_url": self.server.url(API), "pypistats_url": self.server.url(PYPISTATS),
-                    "github_api_url": self.server.url(GITHUB), "page_size": 2, "http": FAST, **overrides}
+        settings = {"arxiv_url": self.server.url(API), "listing_url": self.server.url(LISTINGS),
+                    "pypistats_url": self.server.url(PYPISTATS), "github_api_url": self.server.url(GITHUB),
+                    "page_size": 2, "http": FAST, **overrides}
         return Options(**settings)
 
     def run(self, what: str = "all", *, now: dt.datetime = NOW, clock: FakeClock | None = None,
@@ -171,6 +176,8 @@ def world(kb_root: Path, server: LocalServer, news_server: LocalServer) -> World
     arxiv.papers = {FIRST: "first-trend.xml", SECOND: "second-trend.xml"}
     arxiv.counts = dict(COUNTS)
     server.routes[API] = arxiv
+    server.routes[LISTINGS + "cs.LG+stat.ML"] = lambda request: Reply(200, WEEKEND_LISTING,
+                                                                      {"Content-Type": "application/rss+xml"})
     feeds = {
         "research": FakeFeed("research-blog.rss"),
         # Served without an ETag, so the collector's conditional GET has only Last-Modified to go on.

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from collectors import run as collect_run
-from tests.collectors.conftest import API, GITHUB, NOW, PYPISTATS, FakeClock, World, name_evidence
+from tests.collectors.conftest import API, GITHUB, LISTINGS, NOW, PYPISTATS, FakeClock, World, name_evidence
 from tests.collectors.fakes import FakeGitHub, FakePypiStats, Reply
 from tests.conftest import REPO, TODAY, snapshot
 from trendkb.cli import main
@@ -29,8 +29,8 @@ def streams(monkeypatch):
 
 
 def collect(world: World, *args: str) -> int:
-    return main(["--root", str(world.root), "collect", *args, "--arxiv-url", world.server.url(API)],
-                today=lambda: TODAY)
+    return main(["--root", str(world.root), "collect", *args, "--arxiv-url", world.server.url(API),
+                 "--listing-url", world.server.url(LISTINGS)], today=lambda: TODAY)
 
 
 def test_collect_then_validate(world, streams, capsys):
@@ -98,7 +98,7 @@ def test_the_adoption_endpoints_the_token_and_the_delay_come_from_the_command_li
     (["--pypistats-url", "pypistats.org/api"], "the PyPI Stats API URL 'pypistats.org/api' does not start with http"),
     (["--github-api-url", "file:///etc"], "the GitHub API URL 'file:///etc' does not start with http"),
     (["--source-delay", "-1"], "--source-delay takes a number of seconds from 0 to 60"),
-    (["everything"], "unknown source 'everything'; choose one of arxiv, github, news, pypi, all"),
+    (["everything"], "unknown source 'everything'; choose one of arxiv, github, listings, news, pypi, all"),
 ])
 def test_usage_and_config_errors_exit_2_before_any_request(world, streams, capsys, args, message):
     before = snapshot(world.root)

@@ -54,21 +54,23 @@ def test_a_full_run_fills_signals_that_validate(world):
     assert run.code == 0, run.out
     names = set(snapshot(world.signals))
     assert names == {"arxiv/2026-10.jsonl", "arxiv/2026-11.jsonl", "news/2026-11.jsonl", "counts.csv",
-                     "status.jsonl", "state/watermarks.jsonl", "state/feeds.jsonl", "state/count-queries.jsonl"}
+                     "status.jsonl", "state/watermarks.jsonl", "state/feeds.jsonl", "state/count-queries.jsonl",
+                     "listings/months.csv"}  # October, read whole through the API (the fake has no papers in it)
     kb = store.load(world.root)
     assert validate(kb, TODAY) == []
     status = statuses(world)
-    assert set(status) == {"arxiv", "news:research", "news:lab"}
+    assert set(status) == {"arxiv", "listings", "news:research", "news:lab"}
     assert all(s.last_success == NOW and s.last_attempt == NOW and s.last_error is None for s in status.values())
     assert status["arxiv"].items_added == 6 + 8  # papers and monthly counts
-    assert "source" in run.out and "total" in run.out and "wrote 8 file(s)" in run.out
+    assert "source" in run.out and "total" in run.out and "wrote 9 file(s)" in run.out
     assert "arxiv [1/4] trend first-trend: 7 fetched, 7 new, 0 updated" in run.err  # 5 papers, 2 counts
 
 
 def test_every_request_to_a_host_is_three_seconds_after_the_last(world):
     run = world.run()
-    assert len(run.outcome.requests) == len(world.server.log) + len(world.news.log) == 14
-    assert len(world.server.log) == 12  # arXiv: 3 pages + 1 page, 8 counts; the feeds' host: 2
+    assert len(run.outcome.requests) == len(world.server.log) + len(world.news.log) == 16
+    # arXiv's host: 3 pages + 1 page, 8 counts, the daily listing and last month's listings; the feeds' host: 2
+    assert len(world.server.log) == 14
     for host in (world.server, world.news):
         times = [sent.at for sent in run.outcome.requests if sent.url.startswith(host.url("/"))]
         assert all(later - earlier >= 3.0 for earlier, later in itertools.pairwise(times))
@@ -92,7 +94,7 @@ def test_a_dry_run_fetches_and_reports_but_writes_nothing(world):
     run = world.run(dry_run=True)
     assert run.code == 0
     assert snapshot(world.root) == before
-    assert "dry run: nothing written; 8 file(s) would change" in run.out
+    assert "dry run: nothing written; 9 file(s) would change" in run.out
     assert "  trends/signals/arxiv/2026-11.jsonl" in run.out
 
 

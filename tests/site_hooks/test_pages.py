@@ -76,7 +76,8 @@ def test_pages_without_signals_say_so_and_draw_no_chart(bare_ctx):
 
 def test_home_ranks_rising_trends_and_shows_freshness(ctx):
     home = pages.home_sections(ctx)
-    assert sections(home) == ["What is rising", "The radar", "Research vs adoption", "What changed lately",
+    assert sections(home) == ["What is rising", "The radar", "Research vs adoption", "Emerging topics",
+                              "What changed lately",
                               "How fresh the data is"]
     rising = home[home.index("## What is rising"):home.index("## The radar")]
     assert rising.index("first-trend") < rising.index("second-trend")

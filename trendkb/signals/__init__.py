@@ -11,6 +11,8 @@ or format.
     trends/signals/counts.csv                 papers per month per trend and area baseline
     trends/signals/downloads.csv              downloads per month per PyPI package
     trends/signals/github/YYYY-MM.jsonl       repository snapshots, one per repository a day
+    trends/signals/listings/YYYY-MM.jsonl     phrase counts of the areas' arXiv listings, by month
+    trends/signals/listings/months.csv        papers per month per area in those listings
     trends/signals/status.jsonl               the last run of each source
     trends/signals/state/*.jsonl              the collectors' bookkeeping (watermarks, validators, job rotation)
 """
@@ -20,6 +22,9 @@ from trendkb.signals.kinds import (
     COUNTS,
     DOWNLOADS,
     FEED_CACHES,
+    LISTING_DAYS,
+    LISTING_MONTHS,
+    LISTING_TERMS,
     NEWS,
     PAPERS,
     REPO_SNAPSHOTS,
@@ -35,8 +40,8 @@ from trendkb.signals.lock import LockHeld, RunLock
 from trendkb.signals.store import Outcome, SignalStore, clean_leftovers
 
 __all__ = [
-    "COUNTS", "COUNT_QUERIES", "DOWNLOADS", "FEED_CACHES", "NEWS", "PAPERS", "REPO_SNAPSHOTS", "STATUS",
-    "WAITING_JOBS", "WATERMARKS",
+    "COUNTS", "COUNT_QUERIES", "DOWNLOADS", "FEED_CACHES", "LISTING_DAYS", "LISTING_MONTHS", "LISTING_TERMS", "NEWS",
+    "PAPERS", "REPO_SNAPSHOTS", "STATUS", "WAITING_JOBS", "WATERMARKS",
     "Kind", "LockHeld", "Outcome", "RunLock", "SignalStore", "clean_leftovers", "register", "registered",
     "unregister",
 ]
