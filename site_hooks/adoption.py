@@ -6,8 +6,9 @@ the two periods' means, so a doubling and a halving lie equally far from the
 middle), in four quadrants named for what they mean to a manager. It is inline
 SVG drawn here, like the radar: no script, no chart library, drawn at two
 widths of which a CSS container query shows the one that fits, with each dot
-a link to its trend, labels laid out so that none overlaps, and a table of the
-same numbers as its text equivalent. Extreme changes sit at the edge.
+a link to its trend, labels laid out so that none overlaps, and lists of each
+quadrant's trends with both changes as its text equivalent. Extreme changes
+sit at the edge.
 
 A trend page gets an adoption chart (downloads per month of each package as
 bars, stars of each repository over time as lines) beside its research chart:
@@ -177,10 +178,9 @@ def draw(points: list[Point], name: str, layout: Layout, label: str) -> str:
                 labels[index] = text_element(lx, ly + 1, [title], size, line, "tkb-quad__label")
                 break
     # xlink:href, as in the radar: Material's instant navigation rewrites every a[href], which an SVG link refuses.
-    front = [f'<a xlink:href="{esc(point.url)}" aria-label="{esc(point.summary)}"><title>{esc(point.summary)}'
-             "</title>"
-             f'<circle class="tkb-quad__dot tkb-quad__dot--{point.quadrant.key}" cx="{number(cx)}" cy="{number(cy)}" '
-             f'r="{DOT}"/>{labels.get(index, "")}</a>'
+    # Kept short, as every trend is drawn twice: the <title> names the link (and shows on hover); whole pixels.
+    front = [f'<a xlink:href="{esc(point.url)}"><title>{esc(point.summary)}</title>'
+             f'<circle cx="{cx:.0f}" cy="{cy:.0f}" r="{DOT}"/>{labels.get(index, "")}</a>'
              for index, (point, (cx, cy)) in enumerate(zip(points, centres, strict=True))]
     return (f'<svg class="tkb-quad__svg" data-layout="{name}" viewBox="0 0 {number(layout.width)} '
             f'{number(layout.height)}" width="{number(layout.width)}" height="{number(layout.height)}" '
@@ -201,17 +201,19 @@ def points(ctx: SiteContext, page: str) -> tuple[list[Point], list[models.Trend]
     return placed, missing
 
 
-def quadrant_table(ctx: SiteContext, page: str, placed: list[Point]) -> str:
-    """The view as a table: each trend with its quadrant and both momenta, by quadrant."""
-    by_title = {trend.title: trend for trend in ctx.trends.values()}
-    rows = []
+def quadrant_lists(placed: list[Point]) -> str:
+    """The view in words: each quadrant with its trends, fastest rising in research first, and both changes.
+
+    Lists rather than a table of labels: at 500 trends the table alone weighed 120 KB on the home page.
+    """
+    parts = []
     for quadrant in QUADRANTS:
-        for point in sorted((p for p in placed if p.quadrant == quadrant), key=lambda p: -p.research):
-            trend = by_title[point.title]
-            rows.append([f'<a href="{esc(point.url)}">{esc(point.title)}</a>', esc(quadrant.name),
-                         f'<a href="{esc(ctx.rel(page, "method.md"))}#momentum">{esc(ctx.momenta[trend.id].text)}</a>',
-                         adoption_link(ctx, page, trend.id)])
-    return details("The chart as a table", ["Trend", "Quadrant", "Research momentum", "Adoption momentum"], rows)
+        inside = sorted((p for p in placed if p.quadrant == quadrant), key=lambda p: -p.research)
+        items = "".join(f'<li><a href="{esc(p.url)}">{esc(p.title)}</a> {p.research:+.0%} / {p.adoption:+.0%}</li>'
+                        for p in inside) or "<li>none</li>"
+        parts.append(f"<h4>{esc(quadrant.name)} ({len(inside)})</h4><ul>{items}</ul>")
+    return (f'<details class="tkb-equivalent tkb-quad__lists" {NO_SEARCH}><summary>The chart in words: each '
+            "quadrant's trends, with research / adoption change</summary>" + "".join(parts) + "</details>")
 
 
 def research_vs_adoption_section(ctx: SiteContext, page: str) -> str:
@@ -227,7 +229,7 @@ def research_vs_adoption_section(ctx: SiteContext, page: str) -> str:
     label = f"{len(placed)} trends by research momentum (across) and adoption momentum (up)"
     svgs = "".join(draw(placed, name, layout, label) for name, layout in LAYOUTS.items())
     figure = f'<figure class="tkb-quad" aria-label="{esc(label)}">{svgs}</figure>'
-    out = head + "\n" + figure + "\n\n" + quadrant_table(ctx, page, placed) + "\n\n"
+    out = head + "\n" + figure + "\n\n" + quadrant_lists(placed) + "\n\n"
     if missing:
         names = ", ".join(f'<a href="{esc(ctx.rel(page, trend_src(t.id)))}">{esc(t.title)}</a>' for t in missing)
         out += f'<p class="tkb-muted" {NO_SEARCH}>Not placed yet, for want of one of the two figures: {names}.</p>\n'

@@ -84,10 +84,12 @@ def test_the_view_places_trends_in_the_quadrant_their_momenta_say(ctx):
     assert "<script" not in section and "data-chart" not in section  # no chart library on the home page
     for quadrant in adoption.QUADRANTS:
         assert quadrant.name in section
-    assert '<a xlink:href="trends/first-trend/" aria-label="First fixture trend: research +35%, adoption ' in section
-    table = section[section.index("<summary>The chart as a table</summary>"):]
-    assert re.search(r'<th scope="row"><a href="trends/first-trend/">First fixture trend</a></th><td>Rising in '
-                     r'research and in use</td><td><a href="method/#momentum">rising \(\+35%\)</a></td>', table)
+    assert ('<a xlink:href="trends/first-trend/"><title>First fixture trend: research +35%, adoption +27%</title>'
+            in section)  # the link's name, and its tooltip
+    words = section[section.index("<summary>The chart in words"):]
+    assert ('<h4>Rising in research and in use (1)</h4><ul><li><a href="trends/first-trend/">First fixture trend</a> '
+            '+35% / +27%</li></ul>') in words
+    assert "<h4>Cooling in research and in use (0)</h4><ul><li>none</li></ul>" in words
 
 
 def test_labels_never_overlap_and_stay_inside_even_when_crowded():

@@ -118,7 +118,7 @@ def quadrant_geometry(page) -> dict:
             a => new URL(a.getAttribute('xlink:href'), location.href).pathname);
         return {layout: svg.dataset.layout, left: box.left, right: box.right, top: box.top, bottom: box.bottom,
                 scale: box.width / svg.viewBox.baseVal.width, viewport: innerWidth, texts, dots,
-                rows: document.querySelectorAll('.tkb-quad + details tbody tr').length};
+                rows: document.querySelectorAll('.tkb-quad + details li a').length};
     }""")
 
 
