@@ -18,6 +18,7 @@ a table of its numbers, and the newest snapshot of each repository.
 
 from __future__ import annotations
 
+import bisect
 import io
 import math
 from dataclasses import dataclass
@@ -111,9 +112,10 @@ def short(title: str, size: float) -> str:
     """The title, cut with an ellipsis to fit LABEL_WIDTH at `size` px."""
     if text_width(title, size) <= LABEL_WIDTH:
         return title
-    while title and text_width(title + "…", size) > LABEL_WIDTH:
-        title = title[:-1]
-    return title.rstrip(" :,") + "…"
+    # The longest start of the title that fits with the ellipsis (widths only grow with the length).
+    fits = bisect.bisect_right(range(len(title) + 1), False,
+                               key=lambda length: text_width(title[:length] + "…", size) > LABEL_WIDTH) - 1
+    return title[:max(fits, 0)].rstrip(" :,") + "…"
 
 
 def _box_overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:

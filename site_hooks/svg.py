@@ -13,6 +13,7 @@ little rounded up, so a label laid out for it also fits in narrower fonts.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 import pandas as pd
@@ -35,6 +36,12 @@ BOLD = 1.12  # DejaVu Sans Bold is about a tenth wider
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """Pixels `text` takes at `size` px, never less than the browser will draw (see the module docstring)."""
+    return _ems(text) * size * (BOLD if bold else 1.0)
+
+
+# Layouts measure the same titles again and again (each radar and chart width, each cut tried).
+@functools.lru_cache(maxsize=65_536)
+def _ems(text: str) -> float:
     em = 0.0
     for char in unicodedata.normalize("NFD", text):  # an accented letter as its letter and a mark of no width
         if unicodedata.east_asian_width(char) in ("W", "F"):
@@ -43,7 +50,7 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
             continue
         else:
             em += _WIDTHS.get(char, WIDEST_LATIN)
-    return em * size * (BOLD if bold else 1.0)
+    return em
 
 
 def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:

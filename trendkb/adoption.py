@@ -61,9 +61,10 @@ def _downloads(by_package: Mapping[str, dict[str, models.PackageDownloads]], pac
                current: str) -> pd.DataFrame:
     keys = [package_key(name) for name in packages]
     months = sorted(set.intersection(*(set(by_package.get(key, {})) for key in keys))) if keys else []
-    rows = [(month, sum(by_package[key][month].downloads for key in keys)) for month in months
-            if month < current and all(full_month(by_package[key][month]) for key in keys)]
-    return pd.DataFrame(rows, columns=["month", "downloads"]).astype({"downloads": "int64"})
+    whole = [month for month in months
+             if month < current and all(full_month(by_package[key][month]) for key in keys)]
+    totals = [sum(by_package[key][month].downloads for key in keys) for month in whole]
+    return pd.DataFrame({"month": whole, "downloads": pd.Series(totals, dtype="int64")})
 
 
 def _stars(by_repo: Mapping[str, list[models.RepoSnapshot]], repos: list[str]) -> pd.DataFrame:
