@@ -28,12 +28,35 @@ install: $(VENV)/.installed
 validate: $(VENV)/.installed
 	$(BIN)/trendkb validate
 
-site: validate
-	$(BIN)/mkdocs build --strict --site-dir site
+# The site's source, checked and written by `trendkb render` into site-src/, then built into site/
+# by an engine: MkDocs (the default), or Zensical with `make site ENGINE=zensical` (the `zensical`
+# extra, installed on first use). Zensical builds only inside the config's folder, so its site is
+# moved into place; `--clean` makes it write every file, not trust a cache of the moved ones.
+ENGINE ?= mkdocs
+SITE_SRC := site-src
+ifeq ($(ENGINE),mkdocs)
+site: $(VENV)/.installed
+	$(BIN)/trendkb render --out $(SITE_SRC)
+	$(BIN)/mkdocs build --strict --quiet --config-file $(SITE_SRC)/mkdocs.yml --site-dir $(CURDIR)/site
+else ifeq ($(ENGINE),zensical)
+site: $(VENV)/.installed-zensical
+	$(BIN)/trendkb render --out $(SITE_SRC)
+	$(BIN)/zensical build --strict --clean --config-file $(SITE_SRC)/mkdocs.yml
+	rm -rf site && mv $(SITE_SRC)/site site
+else
+site:
+	@echo "make site: ENGINE is mkdocs (the default) or zensical, not '$(ENGINE)'" >&2; exit 2
+endif
 
-# --dirty: after an edit, the hooks have MkDocs render only the pages it changed (site_hooks/hooks.py).
-serve: validate
-	$(BIN)/mkdocs serve --strict --dirty --dev-addr 127.0.0.1:8000
+$(VENV)/.installed-zensical: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[zensical]'
+	touch $@
+
+# MkDocs' own incremental mode: the hooks render site-src/ again on every rebuild, writing only the files
+# an edit changed, and --dirty renders only those pages (the decision is written in site_hooks/hooks.py).
+# MkDocs warns on every dirty build, so this preview is not strict; `make site` is.
+serve: $(VENV)/.installed
+	$(BIN)/mkdocs serve --dirty --no-strict --dev-addr 127.0.0.1:8000
 
 # Debian's chromium for the browser tests (never a downloaded browser).
 chromium:
@@ -77,4 +100,4 @@ example: $(VENV)/.installed-test
 	$(BIN)/python -m trendkb.notebooks $(NAME)
 
 clean:
-	rm -rf site .pytest_cache .ruff_cache
+	rm -rf site $(SITE_SRC) .pytest_cache .ruff_cache

@@ -53,14 +53,15 @@ def repository_root(args: argparse.Namespace, near: Path | None = None) -> Path:
     return found
 
 
-def _github_format(args: argparse.Namespace) -> bool:
+def github_format(args: argparse.Namespace) -> bool:
     chosen = getattr(args, "format", None)
     if chosen is None:
         return os.environ.get("GITHUB_ACTIONS") == "true"
     return chosen == "github"
 
 
-def _print_problems(problems: Sequence[Problem], github: bool = False) -> None:
+def print_problems(problems: Sequence[Problem], github: bool = False) -> None:
+    """Each problem on its own line (and as a GitHub annotation), then a count and what to do, on stderr."""
     for problem in problems:
         print(problem)
     if github:
@@ -101,7 +102,7 @@ def _load_checked(args: argparse.Namespace, today: Callable[[], dt.date]):
 def cmd_validate(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
     _, kb, _, problems = _load_checked(args, today)
     if problems:
-        _print_problems(problems, _github_format(args))
+        print_problems(problems, github_format(args))
         return INVALID
     signals = sum(kb.signals.count(kind) for kind in kb.signals.kinds if kind.evidence)
     print(f"OK: {len(kb.trends)} trends in {len(kb.areas)} areas, {signals} collected signals",
@@ -154,7 +155,7 @@ def cmd_fmt(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
     # The layout is what fmt fixes; any other problem must be fixed by hand first.
     problems = [problem for problem in problems if problem.field != LAYOUT]
     if problems:
-        _print_problems(problems, _github_format(args))
+        print_problems(problems, github_format(args))
         return INVALID
     stale = []
     for entry in kb.trend_files:
