@@ -9,7 +9,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Silence the end-of-life banner Material prints on every build (the move is planned).
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install site serve test lint validate schema chromium clean refresh bench
+.PHONY: install site serve test test-engines lint validate schema chromium clean refresh bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,7 +55,12 @@ $(VENV)/.installed-zensical: pyproject.toml $(VENV)/.installed
 # MkDocs' own incremental mode: the hooks render site-src/ again on every rebuild, writing only the files
 # an edit changed, and --dirty renders only those pages (the decision is written in site_hooks/hooks.py).
 # MkDocs warns on every dirty build, so this preview is not strict; `make site` is.
+# Only MkDocs: Zensical ignores hooks, so nothing would render site-src/ again after an edit.
 serve: $(VENV)/.installed
+ifneq ($(ENGINE),mkdocs)
+	@echo "make serve previews with MkDocs only; to look at the Zensical build: make site ENGINE=zensical, then" \
+	  "serve site/ with any static file server, e.g. python3 -m http.server -d site" >&2; exit 2
+endif
 	$(BIN)/mkdocs serve --dirty --no-strict --dev-addr 127.0.0.1:8000
 
 # Debian's chromium for the browser tests (never a downloaded browser).
@@ -71,6 +76,10 @@ lint: $(VENV)/.installed-test
 test: $(VENV)/.installed-test chromium lint
 	$(BIN)/trendkb schema --check
 	$(BIN)/python -m pytest
+
+# The browser tests that apply to both engines, each on the site it builds (CI's engines job).
+test-engines: $(VENV)/.installed-test chromium
+	$(BIN)/python -m pytest -m engines
 
 # Collect new signals, then validate and build the site. `collect` exits 1 when some
 # sources failed: what the others fetched is stored, so it is still validated and built,
