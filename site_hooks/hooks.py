@@ -84,7 +84,9 @@ def on_files(files, config):
 
 
 def _search(config):
-    return config.plugins.get("material/search") if _dirty else None
+    """Material's search plugin when this build is incremental and the plugin is on."""
+    search = config.plugins.get("material/search") if _dirty else None
+    return search if search is not None and search.config.enabled else None
 
 
 @event_priority(100)  # before Material's search plugin, which removes the data-search-* marks it reads

@@ -67,5 +67,5 @@ def test_make_bench_is_separate_and_serve_matches_the_benchmark():
     assert re.search(r"^bench: .*\n\t\$\(BIN\)/python -m benchmarks\.run", makefile, flags=re.M)
     test_target = re.search(r"^test: (.*)$", makefile, flags=re.M).group(1)
     assert "bench" not in test_target
-    serve = re.search(r"^serve: .*\n\t(.*)$", makefile, flags=re.M).group(1)
+    serve = re.search(r"^serve: (?:.*\n)*?\t\$\(BIN\)/mkdocs serve (.*)$", makefile, flags=re.M).group(1)
     assert all(option in serve.split() for option in SERVE_OPTIONS)
