@@ -1,26 +1,51 @@
 # Everything runs from here: `make site`, `make serve`, `make test`.
-# The venv is (re)built when pyproject.toml changes; nothing needs installing by hand.
+# Nothing needs installing by hand: the venv is synced from uv.lock (exact versions and
+# hashes) whenever uv.lock or pyproject.toml changes, so an install never resolves afresh.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+# uv, pinned, in a venv of its own in the user's cache, shared by every clone (a new version goes
+# in a new folder); uv keeps its download cache there too, so a second clone installs in seconds.
+UV_VERSION := 0.13.9
+UV_HOME := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/trendkb/uv-$(UV_VERSION)
+UV     := $(UV_HOME)/bin/uv
+# uv installs into $(VENV) with the Python it finds as $(PYTHON), and never downloads one.
+UV_ENV := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never UV_PYTHON=$(PYTHON)
 # Root installs system packages directly; anyone else needs sudo.
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Silence the end-of-life banner Material prints on every build (the move is planned).
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install site serve test test-engines lint validate schema chromium clean refresh bench
+.PHONY: install site serve test test-engines lint validate schema chromium clean refresh bench lock upgrade doctor
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+# Bootstrapped inside the recipes that need it rather than as a prerequisite, so that an
+# up-to-date venv never asks for it.
+define uv_bootstrap
+	@test -x $(UV) || { $(PYTHON) -m venv $(UV_HOME) && $(UV_HOME)/bin/pip install --quiet uv==$(UV_VERSION); }
+endef
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# --locked: fail, rather than re-resolve, when uv.lock no longer matches pyproject.toml.
+$(VENV)/.installed: pyproject.toml uv.lock
+	$(uv_bootstrap)
+	$(UV_ENV) $(UV) sync --locked --quiet
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml uv.lock $(VENV)/.installed
+	$(uv_bootstrap)
+	$(UV_ENV) $(UV) sync --locked --quiet --extra test
 	touch $@
+
+# After editing the dependencies in pyproject.toml: write uv.lock again, and commit both.
+lock:
+	$(uv_bootstrap)
+	$(UV_ENV) $(UV) lock
+
+# Move every dependency to the newest release its range allows (Dependabot proposes the same
+# by pull request, .github/dependabot.yml).
+upgrade:
+	$(uv_bootstrap)
+	$(UV_ENV) $(UV) lock --upgrade
 
 # The project and the site's dependencies only (CI's fast data job).
 install: $(VENV)/.installed
@@ -48,8 +73,10 @@ site:
 	@echo "make site: ENGINE is mkdocs (the default) or zensical, not '$(ENGINE)'" >&2; exit 2
 endif
 
-$(VENV)/.installed-zensical: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[zensical]'
+# --inexact: keep whatever else is installed (the test tools bring Zensical along anyway).
+$(VENV)/.installed-zensical: pyproject.toml uv.lock $(VENV)/.installed
+	$(uv_bootstrap)
+	$(UV_ENV) $(UV) sync --locked --inexact --quiet --extra zensical
 	touch $@
 
 # MkDocs' own incremental mode: the hooks render site-src/ again on every rebuild, writing only the files
@@ -101,6 +128,10 @@ bench: $(VENV)/.installed-test chromium
 
 schema: $(VENV)/.installed
 	$(BIN)/trendkb schema
+
+# Check this deployment before the first scheduled run; add ARGS=--online to fetch each feed once.
+doctor: $(VENV)/.installed
+	$(BIN)/trendkb doctor $(ARGS)
 
 # Execute one notebook of content/examples/ with the venv's Python: make example NAME=federated-averaging
 .PHONY: example

@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import threading
 import time
+from collections.abc import Callable
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -98,21 +99,17 @@ class _Documents:
                 f"<updated>{self.now.strftime('%Y-%m-%dT%H:%M:%SZ')}</updated>\n{body}</feed>\n")
 
 
-def _server(documents: _Documents) -> ThreadingHTTPServer:
+Answer = Callable[[str, dict[str, str]], tuple[int, str, bytes]]  # (path, query) -> (status, content type, body)
+
+
+def local_server(answer: Answer) -> ThreadingHTTPServer:
+    """An HTTP server on an ephemeral port of 127.0.0.1 that answers GET requests with `answer`."""
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             parts = urlsplit(self.path)
-            if parts.path == "/api/query":
-                body, kind = documents.arxiv({k: v[0] for k, v in parse_qs(parts.query).items()}), "atom"
-            elif parts.path == "/feed.rss":
-                body, kind = documents.rss, "rss"
-            elif parts.path == "/feed.atom":
-                body, kind = documents.atom, "atom"
-            else:
-                self.send_error(404)
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", f"application/{kind}+xml; charset=utf-8")
+            status, kind, body = answer(parts.path, {k: v[0] for k, v in parse_qs(parts.query).items()})
+            self.send_response(status)
+            self.send_header("Content-Type", f"{kind}; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -124,6 +121,19 @@ def _server(documents: _Documents) -> ThreadingHTTPServer:
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     return server
+
+
+def _server(documents: _Documents) -> ThreadingHTTPServer:
+    def answer(path: str, params: dict[str, str]) -> tuple[int, str, bytes]:
+        if path == "/api/query":
+            return 200, "application/atom+xml", documents.arxiv(params)
+        if path == "/feed.rss":
+            return 200, "application/rss+xml", documents.rss
+        if path == "/feed.atom":
+            return 200, "application/atom+xml", documents.atom
+        return 404, "text/plain", b"not found"
+
+    return local_server(answer)
 
 
 def _timed(root: Path, what: str, options: Options) -> tuple[float, int, int]:

@@ -21,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks import browser, collect, measure
+from benchmarks import browser, collect, listings, measure
 from benchmarks.generate import REPO, Size, generate
 from trendkb import store
 from trendkb.signals import NEWS, PAPERS
@@ -40,6 +40,7 @@ TARGETS = {
     "validate_s": 3.0,
     "home_browser_kb": 150,
     "trend_browser_kb": 120,
+    "listings_two_years_mb": 20.0,  # issue 14: two years of listing statistics at arXiv's volume
 }
 
 
@@ -183,6 +184,22 @@ def table(results: dict) -> str:
     for name in ("arxiv", "feeds"):
         numbers = collectors.get(name, {})
         row(f"collect {name}: entries per second", [numbers.get("per_second") if k == last else None for k in kbs])
+    found = results.get("listings", {})
+    full = found.get("full_volume", {})
+
+    def synthetic(value: object) -> list[object]:
+        return [value if k == last else None for k in kbs]
+
+    row(f"listings: {found.get('months')} months x {found.get('papers_per_month')} papers, collect (s)",
+        synthetic(found.get("collect_s")))
+    row("listings: collect per month (s)", synthetic(found.get("collect_s_per_month")))
+    row("listings: bytes stored per month", synthetic(found.get("bytes_per_month")))
+    row("listings: planted phrases found in the top ten", synthetic(found.get("recall")), ">= 0.8")
+    row("listings: precision in the top ten", synthetic(found.get("precision")))
+    row(f"listings at {full.get('papers_per_month')} papers a month: bytes per month",
+        synthetic(full.get("bytes_per_month")))
+    row("listings at that volume: two years (MB)", synthetic(full.get("two_years_mb")), "< 20",
+        "listings_two_years_mb", full.get("two_years_mb"))
 
     headers = ["figure", *kbs, "target", "holds"]
     cells = [[label, *map(_cell, values), target, verdict] for label, values, target, verdict in rows]
@@ -223,6 +240,8 @@ def main(argv: list[str] | None = None) -> int:
         print("measuring the collectors ...", file=sys.stderr)
         entries, items, page = (200, 100, 100) if args.tiny else (10_000, 2_000, 2_000)
         results["collectors"] = collect.throughput(work, entries, items, page)
+        print("measuring the emerging topics (synthetic listings) ...", file=sys.stderr)
+        results["listings"] = listings.bench(work, tiny=args.tiny)
         text = table(results)
         print(text)
         args.results.mkdir(parents=True, exist_ok=True)

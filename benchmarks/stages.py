@@ -17,6 +17,7 @@ import argparse
 import datetime as dt
 import gc
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -44,7 +45,7 @@ def timed_build(root: Path, today: dt.date) -> dict[str, float]:
     timings["load and validate"] = time.perf_counter() - start
     if problems:
         raise SystemExit(f"{root}: {len(problems)} problem(s), first: {problems[0]}")
-    build_site(kb, today, render.settings(render.read_config(root)), timings)
+    build_site(kb, today, render.settings(render.read_config(root), os.environ), timings)
     return timings
 
 

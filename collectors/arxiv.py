@@ -43,7 +43,7 @@ from lxml import etree
 from pydantic import ValidationError
 
 from collectors.base import CollectError, Collector, Job, Tally, register, utc_now_seconds
-from collectors.http import BadAnswer, FetchError, PoliteSession, Response, RetryLater
+from collectors.http import BadAnswer, FetchError, PoliteSession, Response, RetryLater, host_of
 from collectors.text import tidy, trim
 from trendkb import models
 from trendkb.momentum import baseline_subject
@@ -56,7 +56,6 @@ TITLE_CHARS = 200
 ABSTRACT_CHARS = 700
 RECENT_MONTHS = 1  # months before the current one that every run counts (they are still settling)
 SETTLED_AFTER = dt.timedelta(days=7)  # late submissions and announcements have arrived by then
-GIVE_UP_AFTER = 3  # failed jobs in a row: arXiv is down or refusing us, stop asking for this run
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
@@ -86,21 +85,31 @@ def read_page(body: bytes) -> Page:
     RetryLater for what arXiv does when overloaded (an empty body, or an empty
     page although results remain).
     """
+    return parse_page(body)[0]
+
+
+def strict_xml(body: bytes, expected: str) -> etree._Element:
+    """The root of an XML answer from arXiv, read strictly; raises BadAnswer or RetryLater as `read_page` says."""
     head = body.lstrip()[:256].lower()
     if not head:
         raise RetryLater("arXiv sent an empty answer")
     if head.startswith((b"<!doctype html", b"<html")):
-        raise BadAnswer("arXiv answered with an HTML page instead of an Atom feed; the API may be down, "
-                        "or the URL is not the arXiv API")
+        raise BadAnswer(f"arXiv answered with an HTML page instead of {expected}; the service may be down, "
+                        "or the URL is not arXiv's")
     if _DTD.search(body):
-        raise BadAnswer("arXiv's answer declares a DTD with entities, which the API never does; not reading it")
-    # No entity expansion, no DTD loading, no network: the API never needs any of them.
+        raise BadAnswer("arXiv's answer declares a DTD with entities, which arXiv never does; not reading it")
+    # No entity expansion, no DTD loading, no network: arXiv's documents never need any of them.
     parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False)
     try:
-        root = etree.fromstring(body, parser)
+        return etree.fromstring(body, parser)
     except etree.XMLSyntaxError as exc:
         raise BadAnswer(f"arXiv's answer is not well-formed XML (line {exc.lineno}: {exc.msg}); "
                         "it was probably cut off") from None
+
+
+def parse_page(body: bytes) -> tuple[Page, list[etree._Element]]:
+    """`read_page`, with the page's <entry> elements."""
+    root = strict_xml(body, "an Atom feed")
     if root.tag != f"{_ATOM}feed":
         raise BadAnswer(f"arXiv's answer is a <{etree.QName(root).localname}> document, not an Atom feed")
     entries = root.findall(f"{_ATOM}entry")
@@ -115,7 +124,7 @@ def read_page(body: bytes) -> Page:
     page = Page(total=int(total), start=int(start), entries=len(entries))
     if page.entries == 0 and page.start < page.total:
         raise RetryLater(f"arXiv sent an empty page at result {page.start} of {page.total} (a sign of overload)")
-    return page
+    return page, entries
 
 
 def check_answer(response: Response) -> None:
@@ -168,11 +177,20 @@ def settled(count: models.MonthlyCount) -> bool:
     return count.fetched >= _month_end(count.month) + SETTLED_AFTER
 
 
+def month_days(month: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of a month written YYYY-MM."""
+    return dt.date(int(month[:4]), int(month[5:]), 1), (_month_end(month) - dt.timedelta(days=1)).date()
+
+
+def span_query(query: str, first: dt.date, last: dt.date) -> str:
+    """The query limited to papers submitted from `first` to `last`, both whole days (submittedDate is
+    YYYYMMDDHHMM)."""
+    return f"({query}) AND submittedDate:[{first:%Y%m%d}0000 TO {last:%Y%m%d}2359]"
+
+
 def month_query(query: str, month: str) -> str:
-    """The query limited to papers submitted in `month` (arXiv's submittedDate is YYYYMMDDHHMM)."""
-    last_day = (_month_end(month) - dt.timedelta(days=1)).day
-    stamp = month.replace("-", "")
-    return f"({query}) AND submittedDate:[{stamp}010000 TO {stamp}{last_day:02d}2359]"
+    """The query limited to papers submitted in `month`."""
+    return span_query(query, *month_days(month))
 
 
 def baseline_query(area: models.Area) -> str:
@@ -205,7 +223,6 @@ class ArxivCollector(Collector):
         self.client = arxiv.Client(page_size=options.page_size, delay_seconds=0, num_retries=0)
         self.client.query_url_format = options.arxiv_url.replace("{", "{{").replace("}", "}}") + "?{}"
         self.client._session = _Transport(ctx.http)
-        self.failures_in_a_row = 0
         self.months = months_to_count(ctx.now(), options.backfill_months)
 
     def sources(self) -> list[str]:
@@ -222,18 +239,9 @@ class ArxivCollector(Collector):
         return jobs
 
     def _job(self, label: str, work) -> Job:
-        def guarded(tally: Tally) -> None:
-            if self.failures_in_a_row >= GIVE_UP_AFTER:
-                raise CollectError(f"not asked: arXiv failed {GIVE_UP_AFTER} times in a row in this run; "
-                                   "try again later")
-            try:
-                work(tally)
-            except CollectError:
-                self.failures_in_a_row += 1
-                raise
-            self.failures_in_a_row = 0
-
-        return Job("arxiv", label, guarded)
+        # Every job asks the one API host: when arXiv hangs or keeps refusing, the session gives it up
+        # once its time budget is spent, and the run records the remaining jobs as not asked.
+        return Job("arxiv", label, work, host=host_of(self.ctx.options.arxiv_url))
 
     def _trend(self, trend: models.Trend, tally: Tally) -> None:
         self._papers(trend, tally)

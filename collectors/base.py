@@ -6,7 +6,9 @@ HTTP session, the options and the clock) and asks it for `jobs()`: small units
 of work, each reporting into one status record ("source"). The run executes
 the jobs, shows progress, saves after each one and writes the status records.
 A job puts only complete results into the store and raises `CollectError`
-when it fails, so a failure never costs stored data.
+when it fails, so a failure never costs stored data. The run starts with the jobs
+that succeeded least recently, and skips (as "not asked") those whose host the
+polite session has given up for this run.
 
 A third source is one new module with a `Collector` subclass that calls
 `register` on it, plus the declaration of the kind of record it stores in
@@ -28,6 +30,8 @@ from trendkb.signals import SignalStore
 from trendkb.store import KnowledgeBase
 
 DEFAULT_ARXIV_URL = "https://export.arxiv.org/api/query"
+# arXiv's daily new-submission listings: the categories follow, joined with '+'.
+DEFAULT_LISTING_URL = "https://rss.arxiv.org/rss/"
 
 
 class CollectError(Exception):
@@ -44,12 +48,14 @@ class Options:
 
     trend: str | None = None  # only this trend (and its area's baseline)
     since: dt.date | None = None  # papers updated / news published on or after this day
-    backfill_months: int = 0  # also count this many months before the current one
+    backfill_months: int = 0  # also count (listings: read) this many months before the current one
     arxiv_url: str = DEFAULT_ARXIV_URL
+    listing_url: str = DEFAULT_LISTING_URL
     feeds_path: Path | None = None  # default: trends/feeds.yaml
     dry_run: bool = False
     debug: bool = False  # let internal errors raise, with their traceback
     page_size: int = 100  # arXiv results per request (the API allows up to 2000)
+    listing_page_size: int = 2000  # the same when the listings collector reads whole months
     http: HttpSettings = field(default_factory=HttpSettings)
 
 
@@ -81,8 +87,11 @@ class Job:
     """One unit of work: `work` fills the tally, puts complete results in the store, or raises CollectError."""
 
     source: str  # status record it reports into: 'arxiv', 'news:<feed id>'
-    label: str  # what it is about, for progress lines and error messages
+    label: str  # what it is about, for progress lines and error messages; with `source`, the job's identity
     work: Callable[[Tally], None]
+    # The host it asks (http.host_of): once the run gives that host up, the job is recorded as not
+    # asked instead of being run. None for a job that asks several hosts, or none.
+    host: str | None = None
 
 
 @dataclass

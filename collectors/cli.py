@@ -1,7 +1,7 @@
-"""`trendkb collect`: the command line of the collectors.
+"""`trendkb collect` and `trendkb doctor`: the command line of the collectors.
 
-The core's CLI finds this module through the `trendkb.commands` entry point
-(pyproject.toml) and calls `add_command` with its subcommand parser. This
+The core's CLI finds this module through the `trendkb.commands` entry points
+(pyproject.toml) and calls `add_command` and `add_doctor` with its subcommand parser. This
 module stays light: every `trendkb` command line loads it, and the network
 code (requests, feedparser, the arxiv package) is imported only when
 `collect` runs. The source names are checked then, against the registered
@@ -16,6 +16,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from collectors.limits import HttpSettings
 from trendkb.cli import UsageError, repository_root
 
 
@@ -33,12 +34,19 @@ def cmd_collect(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
             raise UsageError(f"--since {since} is in the future (today is {today()})")
     if not 0 <= args.backfill_months <= 240:
         raise UsageError("--backfill-months takes a number of months from 0 to 240")
+    if not 60 <= args.host_budget <= 3600:
+        raise UsageError("--host-budget takes a number of seconds from 60 (room for one unanswered request) "
+                         "to 3600")
     arxiv_url = args.arxiv_url or os.environ.get("TRENDKB_ARXIV_URL") or collect_run.DEFAULT_ARXIV_URL
-    if not arxiv_url.startswith(("http://", "https://")):
-        raise UsageError(f"the arXiv API URL {arxiv_url!r} does not start with http:// or https://")
+    listing_url = args.listing_url or os.environ.get("TRENDKB_LISTING_URL") or collect_run.DEFAULT_LISTING_URL
+    for name, url in (("arXiv API", arxiv_url), ("arXiv listing", listing_url)):
+        if not url.startswith(("http://", "https://")):
+            raise UsageError(f"the {name} URL {url!r} does not start with http:// or https://")
     options = collect_run.Options(
         trend=args.trend, since=since, backfill_months=args.backfill_months, arxiv_url=arxiv_url,
+        listing_url=listing_url,
         feeds_path=Path(args.feeds) if args.feeds else None, dry_run=args.dry_run, debug=args.debug,
+        http=HttpSettings(host_budget=args.host_budget),
     )
     try:
         return collect_run.collect(root, args.source, options, collect_run.system_environment()).exit_code
@@ -59,11 +67,43 @@ def add_command(commands: argparse._SubParsersAction) -> None:
                              help="papers updated and news published on or after DATE (YYYY-MM-DD), "
                                   "instead of from where the last run stopped")
     collect_cmd.add_argument("--backfill-months", metavar="N", type=int, default=0,
-                             help="also count arXiv papers for the N months before this one; "
-                                  "resumable, finished months are not asked again")
+                             help="also count arXiv papers (listings: read every paper) for the N months "
+                                  "before this one; resumable, finished months are not asked again")
     collect_cmd.add_argument("--dry-run", action="store_true", help="fetch and report, but write nothing")
     collect_cmd.add_argument("--arxiv-url", metavar="URL",
                              help="arXiv API endpoint (default: $TRENDKB_ARXIV_URL, else arXiv's own, "
                                   "export.arxiv.org)")
+    collect_cmd.add_argument("--listing-url", metavar="URL",
+                             help="arXiv's daily listing feeds, to which the categories are added (default: "
+                                  "$TRENDKB_LISTING_URL, else https://rss.arxiv.org/rss/)")
     collect_cmd.add_argument("--feeds", metavar="FILE", help="feed list to read (default: trends/feeds.yaml)")
+    collect_cmd.add_argument("--host-budget", metavar="SECONDS", type=float, default=HttpSettings.host_budget,
+                             help="seconds of failed requests and backoff one host may cost the run before its "
+                                  "remaining jobs are skipped as not asked (default: %(default).0f)")
     collect_cmd.set_defaults(run=cmd_collect)
+
+
+def cmd_doctor(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
+    from collectors import doctor
+    from collectors import run as collect_run
+
+    root = repository_root(args)
+    env = collect_run.system_environment()
+    online = doctor.online_session(root, env.environ, env.clock, env.sleep) if args.online else None
+    try:
+        findings = doctor.examine(root, env.environ, online)
+    finally:
+        if online is not None:
+            online.http.close()
+    return doctor.report(findings, env.out)
+
+
+def add_doctor(commands: argparse._SubParsersAction) -> None:
+    """Add `doctor` to the trendkb command line."""
+    doctor_cmd = commands.add_parser(
+        "doctor", help="check this deployment before its first scheduled run (repository and contact, feeds, "
+                       "workflows, Pages, secrets) and print a fix for each problem; exit 1 if any")
+    doctor_cmd.add_argument("--online", action="store_true",
+                            help="also fetch each feed once, politely, and ask GitHub's API whether Pages and the "
+                                 "workflows are enabled (GITHUB_TOKEN, if set, is sent to GitHub only)")
+    doctor_cmd.set_defaults(run=cmd_doctor)

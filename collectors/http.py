@@ -12,6 +12,18 @@ last asked each host holds for the whole run. It:
   Retry-After when the server sends it and doubles its own wait when not, and
   gives up after `tries` attempts with a message saying what to do next.
 
+What it learns about a host holds for every later request to that host, whichever
+job makes it: a Retry-After, or the backoff after a request's last try, delays the
+next request there, and the backoff keeps doubling while the host keeps failing.
+
+Each host also has a time budget for the run (`host_budget`, 3 minutes by default):
+the seconds its failures cost, that is failed requests and the waits they caused.
+A host that hangs or keeps refusing is given up for the rest of the run before it
+costs more than that: no attempt starts that could overrun the budget (a hang costs
+at most the connect and read timeouts), and no wait is begun that would. Every later
+request to it raises `HostGivenUp` without being sent, and the run records the rest
+of that host's jobs as not asked; other hosts go on.
+
 The clock and the sleeper are parameters: tests check the spacing with a fake
 clock instead of waiting for real.
 """
@@ -27,7 +39,11 @@ from urllib.parse import urlsplit
 
 import requests
 
+from collectors.limits import HttpSettings
 from trendkb import __version__
+
+__all__ = ["BadAnswer", "FetchError", "HostGivenUp", "HttpSettings", "PoliteSession", "Response", "RetryLater",
+           "Sent", "host_of", "retry_after", "user_agent"]
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 
@@ -39,6 +55,10 @@ class FetchError(Exception):
         super().__init__(f"{what} ({url})")
         self.what = what
         self.url = url
+
+
+class HostGivenUp(FetchError):
+    """The host has used up its time budget for this run; the request was not sent."""
 
 
 class RetryLater(Exception):
@@ -68,20 +88,6 @@ class Sent:
     url: str
 
 
-@dataclass(frozen=True)
-class HttpSettings:
-    """Limits of the polite session; the defaults are for the real services."""
-
-    connect_timeout: float = 10.0
-    read_timeout: float = 30.0
-    deadline: float = 120.0  # for the whole answer, since a read timeout only bounds each gap
-    max_bytes: int = 20_000_000  # a 2000-result arXiv page is about 5 MB
-    min_interval: float = 3.0  # arXiv: "no more than one request every three seconds"
-    tries: int = 4
-    backoff: float = 10.0  # first wait when the server gives no Retry-After; doubled each time
-    max_wait: float = 300.0  # a server asking for longer than this is given up on for this run
-
-
 def user_agent(contact: str) -> str:
     """'trendkb/0.1.0 (+https://...)' or '(+mailto:...)': who we are and how to reach us."""
     reach = contact if contact.startswith(("http://", "https://")) else f"mailto:{contact}"
@@ -104,8 +110,20 @@ def retry_after(value: str | None, now: dt.datetime) -> float | None:
     return max(0.0, (when - now).total_seconds())
 
 
-def _host(url: str) -> str:
+def host_of(url: str) -> str:
+    """The host a URL's requests count against: its name and port, as in the URL."""
     return urlsplit(url).netloc.lower()
+
+
+@dataclass
+class _Host:
+    """What the session knows about one host during the run."""
+
+    ready_at: float = 0.0  # the earliest time (by the session's clock) the next request may go out
+    failing: int = 0  # failures in a row: the next backoff is `backoff` times 2 ** (failing - 1)
+    lost: float = 0.0  # seconds of failed requests and of the waits they caused
+    last_failure: str = ""  # what went wrong last
+    given_up: str | None = None  # why the host is not asked again in this run
 
 
 class _Transient(Exception):
@@ -132,11 +150,20 @@ class PoliteSession:
         self._http = requests.Session()
         self._http.max_redirects = 5
         self._http.headers["User-Agent"] = self.agent
-        # Per host: the earliest time (by self.clock) the next request may go out.
-        self._not_before: dict[str, float] = {}
+        self._hosts: dict[str, _Host] = {}
 
     def close(self) -> None:
         self._http.close()
+
+    def given_up(self, host: str) -> str | None:
+        """Why `host` is not asked again in this run, or None while it may be."""
+        state = self._hosts.get(host)
+        return self._give_up_if_spent(state) if state else None
+
+    def lost(self, host: str) -> float:
+        """Seconds that failures at `host` have cost this run so far."""
+        state = self._hosts.get(host)
+        return state.lost if state else 0.0
 
     def get(
         self,
@@ -151,36 +178,67 @@ class PoliteSession:
 
         Raises FetchError when the request fails for good: a status outside `ok`
         that is not worth retrying, an answer `check` rejects with BadAnswer, a
-        body over the size cap, or still failing after `settings.tries` attempts.
+        body over the size cap, or still failing after `settings.tries` attempts;
+        HostGivenUp when the host has used up its budget, so the request was not sent.
         """
         limits = self.settings
-        host = _host(url)
+        host = self._hosts.setdefault(host_of(url), _Host())
         for attempt in range(1, limits.tries + 1):
+            self._may_ask(host, url)
             self._wait_turn(host)
+            started = self.clock()
             try:
-                return self._attempt(url, headers or {}, ok, check, max_bytes or limits.max_bytes)
+                # A body that trickles in is cut off by the deadline, which the budget's remainder shortens.
+                deadline = min(limits.deadline, limits.host_budget - host.lost)
+                response = self._attempt(url, headers or {}, ok, check, max_bytes or limits.max_bytes, deadline)
             except _Transient as failure:
+                host.lost += self.clock() - started
+                host.failing += 1
+                host.last_failure = failure.reason
+                wait = failure.wait if failure.wait is not None else limits.backoff * 2 ** (host.failing - 1)
+                if host.lost + wait > limits.host_budget:
+                    host.given_up = (f"{failure.reason}, and waiting {wait:.0f} s more would take its failures past "
+                                     f"the {limits.host_budget:.0f} s this run allows a host")
+                    raise FetchError(f"{host.given_up}; not asking it again in this run: try again later",
+                                     url) from None
+                # Whichever job asks this host next waits too, even after this request's last try.
+                host.lost += wait
+                host.ready_at = max(host.ready_at, self.clock() + wait)
                 if attempt == limits.tries:
                     raise FetchError(f"{failure.reason}; gave up after {limits.tries} tries, "
                                      "the server seems overloaded or unreachable: try again later", url) from None
-                wait = failure.wait
-                if wait is None:
-                    wait = limits.backoff * 2 ** (attempt - 1)
-                elif wait > limits.max_wait:
-                    raise FetchError(f"{failure.reason}; the server asks us to wait {wait:.0f} s, more than the "
-                                     f"{limits.max_wait:.0f} s this run allows: try again later", url) from None
-                self._not_before[host] = max(self._not_before.get(host, 0.0), self.clock() + wait)
+            except FetchError:
+                host.lost += self.clock() - started
+                raise
+            else:
+                host.failing = 0
+                return response
             finally:
-                self._not_before[host] = max(self._not_before.get(host, 0.0), self.clock() + limits.min_interval)
+                host.ready_at = max(host.ready_at, self.clock() + limits.min_interval)
         raise AssertionError("unreachable: the loop returns or raises")
 
-    def _wait_turn(self, host: str) -> None:
-        delay = self._not_before.get(host, 0.0) - self.clock()
+    def _may_ask(self, host: _Host, url: str) -> None:
+        """Raise HostGivenUp when the host is given up for this run."""
+        reason = self._give_up_if_spent(host)
+        if reason is not None:
+            raise HostGivenUp(f"not sent: {reason}; try again later", url)
+
+    def _give_up_if_spent(self, host: _Host) -> str | None:
+        """The host's reason to be given up; one more unanswered request that could overrun its budget is one."""
+        limits = self.settings
+        if host.given_up is None and host.lost + limits.connect_timeout + limits.read_timeout > limits.host_budget:
+            host.given_up = (f"{host.last_failure or 'failures'}; its failures cost {host.lost:.0f} s, and one more "
+                             f"unanswered request could take them past the {limits.host_budget:.0f} s this run "
+                             "allows a host")
+        return host.given_up
+
+    def _wait_turn(self, host: _Host) -> None:
+        delay = host.ready_at - self.clock()
         if delay > 0:
             self.sleep(delay)
 
     def _attempt(self, url: str, headers: Mapping[str, str], ok: tuple[int, ...],
-                 check: Callable[[Response], None] | None, max_bytes: int) -> Response:
+                 check: Callable[[Response], None] | None, max_bytes: int, deadline: float) -> Response:
         limits = self.settings
         self.sent.append(Sent(self.clock(), url))
         try:
@@ -199,7 +257,7 @@ class PoliteSession:
                 raise _Transient(f"HTTP {status}", retry_after(answer.headers.get("Retry-After"), self.now()))
             if status not in ok:
                 raise FetchError(f"HTTP {status}{_hint(status)}", url)
-            body = self._read(answer, url, max_bytes)
+            body = self._read(answer, url, max_bytes, deadline)
         finally:
             answer.close()
         response = Response(url=answer.url or url, status_code=status, headers=answer.headers, content=body)
@@ -212,13 +270,13 @@ class PoliteSession:
                 raise FetchError(str(exc), url) from None
         return response
 
-    def _read(self, answer: requests.Response, url: str, max_bytes: int) -> bytes:
+    def _read(self, answer: requests.Response, url: str, max_bytes: int, deadline: float) -> bytes:
         limits = self.settings
         declared = answer.headers.get("Content-Length", "")
         # The declared length is of the compressed body; the decompressed one is capped below.
         if declared.isdigit() and int(declared) > max_bytes and not answer.headers.get("Content-Encoding"):
             raise FetchError(f"the answer is {int(declared):,} bytes, over the {max_bytes:,}-byte cap", url)
-        deadline = time.monotonic() + limits.deadline
+        until = time.monotonic() + deadline
         chunks, size = [], 0
         try:
             for chunk in answer.iter_content(chunk_size=65536):
@@ -227,8 +285,8 @@ class PoliteSession:
                     raise FetchError(f"the answer is over the {max_bytes:,}-byte cap", url)
                 chunks.append(chunk)
                 # Real time on purpose: a server trickling bytes must not hold the run forever.
-                if time.monotonic() > deadline:
-                    raise _Transient(f"the answer took longer than {limits.deadline:.0f} s")
+                if time.monotonic() > until:
+                    raise _Transient(f"the answer took longer than {deadline:.0f} s")
         except requests.exceptions.Timeout:
             raise _Transient(f"the answer stalled for over {limits.read_timeout:.0f} s") from None
         except requests.exceptions.RequestException as exc:

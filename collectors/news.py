@@ -3,12 +3,19 @@
 Each feed is one job and one status record ('news:<feed id>'). A feed is asked
 with If-None-Match / If-Modified-Since from the validators its server sent last
 time, so an unchanged feed costs one 304 answer. The answer is parsed by
-feedparser from memory, with the response headers (for the encoding and the
-base of relative links); every text is reduced to plain text and only http(s)
-links are kept. An item is stored when its title or summary mentions one of a
-trend's `evidence.news_keywords` (whole words and phrases, any case), keyed by
-its GUID, else its normalised link. A feed that fails stores nothing and keeps
-its old validators, so the next run asks for the whole feed again.
+feedparser from memory, with the response headers (for the encoding); every
+text is reduced to plain text and only http(s) links are kept. An item is
+stored when its title or summary mentions one of a trend's
+`evidence.news_keywords` (whole words and phrases, any case). A feed that fails
+stores nothing and keeps its old validators, so the next run asks for the
+whole feed again.
+
+An item's key does not depend on where the feed lives, so a feed that moves to
+another address keeps updating the items it stored: the key is the item's GUID
+exactly as the feed writes it, else its link, normalised. feedparser would
+resolve a relative GUID (and link) against the feed's address, so it is given
+none: relative links are resolved against the publication's homepage from
+trends/feeds.yaml instead, which a move of the feed does not change.
 """
 
 from __future__ import annotations
@@ -20,11 +27,12 @@ import re
 import xml.sax
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 import feedparser
 
 from collectors.base import CollectError, Collector, ConfigError, Job, Tally, register, utc_now_seconds
-from collectors.http import BadAnswer, FetchError
+from collectors.http import BadAnswer, FetchError, host_of
 from collectors.text import http_url, normalise_link, strip_markup, tidy, trim
 from trendkb import models
 from trendkb.signals import FEED_CACHES, NEWS
@@ -43,20 +51,23 @@ _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 class FeedEntry:
     """One item of a feed, as plain text, before it is matched to trends."""
 
-    key: str  # GUID, else the normalised link; empty when the item has neither
+    key: str  # GUID as written, else the normalised link; empty when the item has neither
     title: str
     url: str | None  # None unless an http(s) link
     published: dt.datetime | None
     summary: str
 
 
-def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> list[FeedEntry]:
-    """The entries of an RSS or Atom document; raises BadAnswer when it is not a usable feed."""
+def parse_feed(body: bytes, headers: Mapping[str, str], homepage: str) -> list[FeedEntry]:
+    """The entries of an RSS or Atom document; raises BadAnswer when it is not a usable feed.
+
+    Relative links resolve against `homepage` (the publication's page, not the feed's address).
+    """
     if _ENTITY_DECLARATION.search(body):
         raise BadAnswer("the feed declares XML entities, which is how entity bombs work; not reading it")
-    response_headers = {name.lower(): value for name, value in headers.items()}
-    # Relative links resolve against the feed's own address.
-    response_headers["content-location"] = url
+    # No base address (a Content-Location would be one): feedparser then leaves GUIDs as written.
+    response_headers = {name.lower(): value for name, value in headers.items()
+                        if name.lower() != "content-location"}
     parsed = feedparser.parse(io.BytesIO(body), response_headers=response_headers)
     problem = parsed.get("bozo_exception")
     if not parsed.get("version"):
@@ -67,21 +78,29 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str) -> list[FeedEn
     if isinstance(problem, xml.sax.SAXParseException) and "undefined entity" not in str(problem):
         raise BadAnswer(f"the feed is not well-formed XML (line {problem.getLineNumber()}: "
                         f"{problem.getMessage()}); it may have been cut off")
-    return [_entry(raw) for raw in parsed.entries]
+    return [_entry(raw, homepage) for raw in parsed.entries]
 
 
-def _entry(raw: Mapping) -> FeedEntry:
-    link = http_url(raw.get("link"))
-    guid = tidy(raw.get("id"))[:KEY_CHARS]
+def _entry(raw: Mapping, homepage: str) -> FeedEntry:
+    written = tidy(raw.get("link"))
+    link = http_url(urljoin(homepage, written)) if written else None
     stamp = raw.get("published_parsed") or raw.get("updated_parsed")
     published = dt.datetime.fromtimestamp(calendar.timegm(stamp), dt.UTC) if stamp else None
     return FeedEntry(
-        key=guid or (normalise_link(link)[:KEY_CHARS] if link else ""),
+        key=item_key(raw.get("id"), link),
         title=trim(strip_markup(raw.get("title")), TITLE_CHARS),
         url=link,
         published=published,
         summary=trim(strip_markup(raw.get("summary")), SUMMARY_CHARS),
     )
+
+
+def item_key(guid: str | None, link: str | None) -> str:
+    """A news item's key: its GUID as the feed writes it, else its normalised link; '' without either."""
+    written = tidy(guid)
+    if written:
+        return written[:KEY_CHARS]
+    return normalise_link(link)[:KEY_CHARS] if link else ""
 
 
 def keyword_pattern(keywords: list[str]) -> re.Pattern[str]:
@@ -109,8 +128,8 @@ class NewsCollector(Collector):
         self.links: dict[str, str] = {}
         for item in self.ctx.signals.records(NEWS):
             self.links.setdefault(normalise_link(item.url), item.key)
-        return [Job(f"news:{feed.id}", f"feed {feed.id}", lambda tally, f=feed: self._feed(f, tally))
-                for feed in self.ctx.feeds.feeds]
+        return [Job(f"news:{feed.id}", f"feed {feed.id}", lambda tally, f=feed: self._feed(f, tally),
+                    host=host_of(feed.url)) for feed in self.ctx.feeds.feeds]
 
     def sources(self) -> list[str]:
         return [f"news:{feed.id}" for feed in self.ctx.feeds.feeds] if self.ctx.feeds else []
@@ -140,7 +159,7 @@ class NewsCollector(Collector):
             response = self.ctx.http.get(feed.url, headers=headers, ok=(200, 304), max_bytes=cap)
             if response.status_code == 304:
                 return
-            entries = parse_feed(response.content, response.headers, response.url)
+            entries = parse_feed(response.content, response.headers, feed.homepage)
         except FetchError as exc:
             raise CollectError(str(exc)) from None
         except BadAnswer as exc:

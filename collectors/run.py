@@ -5,10 +5,14 @@ The order of things, and why:
 2. Refuse to start (ConfigError, exit 2) before any request when the setup is
    wrong: stored signal files that do not validate (we would write over them),
    an unknown --trend, no feed list, no contact for the User-Agent.
-3. Run the jobs of each collector in turn. A job that fails is recorded and the
-   run goes on; after every job the store saves what changed (each file
-   atomically), so an interrupted run keeps what it finished and the next run
-   resumes from there. A dry run saves nothing.
+3. Run the jobs of each collector in turn, those that succeeded least recently
+   first (never first of all): when a host throttles every run after a few dozen
+   requests, each run moves the rotation on instead of refreshing the same jobs.
+   A job that fails is recorded and the run goes on; a job whose host the polite
+   session has given up (its time budget is spent) is recorded as not asked.
+   After every job the store saves what changed (each file atomically), so an
+   interrupted run keeps what it finished and the next run resumes from there.
+   A dry run saves nothing.
 4. Record one status per source, save, and print the summary table.
 
 Exit code: 0 when every job succeeded, 1 when some failed (the rest is stored).
@@ -36,6 +40,7 @@ from pydantic import TypeAdapter, ValidationError
 import collectors
 from collectors.base import (
     DEFAULT_ARXIV_URL,
+    DEFAULT_LISTING_URL,
     CollectError,
     Collector,
     ConfigError,
@@ -49,14 +54,14 @@ from collectors.base import (
 from collectors.http import PoliteSession, Sent, user_agent
 from collectors.report import Reporter, Row
 from collectors.text import trim
-from trendkb import models, store
+from trendkb import deployment, models, store
 from trendkb.problems import display_path
-from trendkb.signals import STATUS, LockHeld, RunLock, clean_leftovers
+from trendkb.signals import STATUS, WAITING_JOBS, LockHeld, RunLock, clean_leftovers
 
 ERROR_CHARS = 2000  # of a status record's last_error
 JOB_ERROR_CHARS = 400  # of each failed job's part in it
 
-__all__ = ["DEFAULT_ARXIV_URL", "ConfigError", "Environment", "Options", "choices", "collect"]
+__all__ = ["DEFAULT_ARXIV_URL", "DEFAULT_LISTING_URL", "ConfigError", "Environment", "Options", "choices", "collect"]
 
 
 @dataclass
@@ -113,7 +118,7 @@ def collect(root: Path, what: str, options: Options, env: Environment | None = N
         kb = store.load(root)
         _check_setup(kb, options)
         feeds = _feeds(root, options)
-        contact = _contact(env.environ.get("TRENDKB_CONTACT") or (feeds.contact if feeds else None))
+        contact = _contact(deployment.load(root, env.environ, feeds.contact if feeds else None))
         http = PoliteSession(user_agent(contact), options.http, clock=env.clock, sleep=env.sleep, now=env.now)
         signals = kb.signals
         ctx = Context(kb=kb, signals=signals, http=http, options=options, now=env.now, feeds=feeds,
@@ -143,57 +148,105 @@ def _locked(folder: Path) -> Iterator[None]:
         raise ConfigError(str(exc)) from None
 
 
+def rotation(jobs: list[Job], waiting_since: Callable[[Job], dt.datetime | None]) -> list[Job]:
+    """The jobs in the order to run them: those waiting their turn first, longest waiting first, then the
+    rest (they succeeded in their last run); jobs that tie keep the collector's order. Waiting since the
+    first run a job missed orders the jobs as their last successes do: least recently succeeded first."""
+    never = dt.datetime.min.replace(tzinfo=dt.UTC)
+    return sorted(jobs, key=lambda job: (waiting_since(job) is None, waiting_since(job) or never))
+
+
+@dataclass
+class _Outcomes:
+    """How a collector's jobs went, by source: tallies, failures, and jobs not asked."""
+
+    tallies: dict[str, Tally] = field(default_factory=dict)
+    failures: dict[str, list[tuple[str | None, str]]] = field(default_factory=dict)
+    not_asked: dict[str, list[tuple[str | None, str]]] = field(default_factory=dict)  # (label, reason)
+
+
 def _run(plans: list[tuple[Collector, list[Job]]], ctx: Context, env: Environment) -> list[Row]:
     rows: list[Row] = []
+    signals, now = ctx.signals, utc_now_seconds(ctx.now())
+
+    def waiting_since(job: Job) -> dt.datetime | None:
+        record = signals.get(WAITING_JOBS, job.source, job.label)
+        return record.waiting_since if record else None
+
     with Reporter(env.out, env.err, _tty(env)) as report:
         for collector, jobs in plans:
+            jobs = rotation(jobs, waiting_since)
             report.begin(collector.name, len(jobs))
-            tallies: dict[str, Tally] = {}
-            errors: dict[str, list[tuple[str | None, str]]] = {}
+            done = _Outcomes()
             # A source with several jobs (arXiv: one per trend) names the job in its error.
             shared = {job.source for job in jobs if sum(other.source == job.source for other in jobs) > 1}
             for job in jobs:
                 tally, error = Tally(), None
-                try:
-                    job.work(tally)
-                except CollectError as exc:
-                    error = str(exc)
-                except Exception as exc:
-                    if ctx.options.debug:
-                        raise
-                    error = f"internal error: {exc.__class__.__name__}: {exc}; rerun with --debug and report it"
+                reason = ctx.http.given_up(job.host) if job.host else None
+                label = job.label if job.source in shared else None
+                if reason is not None:
+                    error = f"not asked: {reason}"
+                    done.not_asked.setdefault(job.source, []).append((label, reason))
+                else:
+                    error = _attempt(job, tally, ctx.options.debug)
+                    if error:
+                        done.failures.setdefault(job.source, []).append((label, error))
                 if error:
                     tally.failed += 1
-                    errors.setdefault(job.source, []).append((job.label if job.source in shared else None, error))
-                tallies.setdefault(job.source, Tally()).add(tally)
+                    if waiting_since(job) is None:
+                        signals.put(WAITING_JOBS, models.WaitingJob(source=job.source, job=job.label,
+                                                                    waiting_since=now))
+                else:
+                    signals.remove(WAITING_JOBS, job.source, job.label)
+                done.tallies.setdefault(job.source, Tally()).add(tally)
                 ctx.checkpoint()
                 report.job_done(collector.name, job.label, tally, error)
-            rows += _record_status(collector, tallies, errors, ctx)
+            rows += _record_status(collector, jobs, done, ctx)
     return rows
 
 
-def _error_text(failures: list[tuple[str | None, str]]) -> str:
-    """One status message for a source's failed jobs: the first few in full, then only their names."""
+def _attempt(job: Job, tally: Tally, debug: bool) -> str | None:
+    """Run one job; the message of its failure, or None."""
+    try:
+        job.work(tally)
+    except CollectError as exc:
+        return str(exc)
+    except Exception as exc:
+        if debug:
+            raise
+        return f"internal error: {exc.__class__.__name__}: {exc}; rerun with --debug and report it"
+    return None
+
+
+def _error_text(failures: list[tuple[str | None, str]], not_asked: list[tuple[str | None, str]]) -> str:
+    """One status message for a source's failed jobs, the first few in full, then only their names;
+    then the jobs not asked, by reason."""
     parts = [trim(f"{label}: {message}" if label else message, JOB_ERROR_CHARS) for label, message in failures[:3]]
     if len(failures) > 3:
         parts.append(f"{len(failures) - 3} more failed: " + ", ".join(str(label) for label, _ in failures[3:]))
     text = "; ".join(parts)
-    return trim(f"{len(failures)} jobs failed: {text}" if len(failures) > 1 else text, ERROR_CHARS)
+    if len(failures) > 1:
+        text = f"{len(failures)} jobs failed: {text}"
+    for reason in dict.fromkeys(reason for _, reason in not_asked):
+        labels = [label for label, why in not_asked if why == reason and label]
+        skipped = trim(reason, JOB_ERROR_CHARS)
+        skipped = f"{len(labels)} not asked ({skipped}): {', '.join(labels)}" if labels else f"not asked: {skipped}"
+        text = f"{text}; {skipped}" if text else skipped
+    return trim(text, ERROR_CHARS)
 
 
-def _record_status(collector: Collector, tallies: dict[str, Tally], errors: dict[str, list[tuple[str | None, str]]],
-                   ctx: Context) -> list[Row]:
+def _record_status(collector: Collector, jobs: list[Job], done: _Outcomes, ctx: Context) -> list[Row]:
     signals, now = ctx.signals, utc_now_seconds(ctx.now())
     rows = []
-    for source, tally in tallies.items():
+    for source, tally in done.tallies.items():
         old = signals.get(STATUS, source)
-        failures = errors.get(source, [])
-        if failures:
+        failures, not_asked = done.failures.get(source, []), done.not_asked.get(source, [])
+        if failures or not_asked:
             status = models.SourceStatus(
                 source=source, kind=collector.name, last_attempt=now,
                 last_success=old.last_success if old else None,
                 items_added=old.items_added if old else 0,
-                last_error=_error_text(failures),
+                last_error=_error_text(failures, not_asked),
             )
         else:
             # items_added counts the whole day, so a second run the same day that finds nothing new
@@ -203,10 +256,15 @@ def _record_status(collector: Collector, tallies: dict[str, Tally], errors: dict
             status = models.SourceStatus(source=source, kind=collector.name, last_attempt=now, last_success=now,
                                          items_added=added, last_error=None)
         signals.put(STATUS, status)
-        rows.append(Row(source, tally, status.last_error if failures else None))
+        rows.append(Row(source, tally, status.last_error))
     owned = collector.sources()
     if owned is not None and ctx.options.trend is None:
-        # A feed taken out of feeds.yaml should not linger on the Sources page.
+        # A feed taken out of feeds.yaml, or a trend removed, should not linger on the Sources page or in the rotation.
+        mine = set(owned) | {status.source for status in signals.records(STATUS) if status.kind == collector.name}
+        current = {(job.source, job.label) for job in jobs}
+        for waiting in signals.records(WAITING_JOBS):
+            if waiting.source in mine and (waiting.source, waiting.job) not in current:
+                signals.remove(WAITING_JOBS, waiting.source, waiting.job)
         for status in signals.records(STATUS):
             if status.kind == collector.name and status.source not in owned:
                 signals.remove(STATUS, status.source)
@@ -245,14 +303,16 @@ def _feeds(root: Path, options: Options) -> models.FeedsFile | None:
     return loaded.record if loaded else None
 
 
-def _contact(value: str | None) -> str:
-    if not value:
-        raise ConfigError("no contact for the User-Agent: set 'contact' in trends/feeds.yaml "
-                          "or the TRENDKB_CONTACT environment variable")
+def _contact(identity: deployment.Identity) -> str:
+    if not identity.contact:
+        raise ConfigError("no contact for the User-Agent: set extra.trendkb.repo_url in mkdocs.yml (its issues page "
+                          "becomes the contact), or 'contact' in trends/feeds.yaml, or the TRENDKB_CONTACT "
+                          "environment variable")
     try:
-        return TypeAdapter(models.Contact).validate_python(value)
+        return TypeAdapter(models.Contact).validate_python(identity.contact)
     except ValidationError:
-        raise ConfigError(f"the contact {value!r} is neither an e-mail address nor an http(s) URL") from None
+        raise ConfigError(f"the contact {identity.contact!r} (from {identity.contact_from}) is neither an e-mail "
+                          "address nor an http(s) URL") from None
 
 
 @contextmanager

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from site_hooks import charts, exports, method, pages
+from site_hooks import charts, emerging, exports, method, pages
 from site_hooks.context import Settings, SiteContext, area_src, trend_src
 from site_hooks.reference import schema_reference, signals_reference
 from trendkb.store import KnowledgeBase
@@ -25,6 +25,7 @@ SIGNALS_MARKER = "<!-- trendkb:signals-reference -->"
 MOMENTUM_MARKER = "<!-- trendkb:momentum-rules -->"
 RINGS_MARKER = "<!-- trendkb:rings -->"
 FRESHNESS_MARKER = "<!-- trendkb:freshness -->"
+EMERGING_MARKER = "<!-- trendkb:emerging-method -->"
 
 
 @dataclass
@@ -65,10 +66,12 @@ def _stage(timings: dict[str, float] | None, name: str) -> Iterator[None]:
 def build_site(kb: KnowledgeBase, today: dt.date, settings: Settings | None = None,
                timings: dict[str, float] | None = None) -> Site:
     """Everything to publish. Pass `timings` to get the seconds spent in each stage
-    (momentum, charts, pages, exports) added to it."""
+    (momentum, emerging, charts, pages, exports) added to it."""
     ctx = SiteContext(kb=kb, today=today, settings=settings or Settings())
     with _stage(timings, "momentum"):
         ctx.momenta  # noqa: B018 (computed once here, so the stages below are timed without it)
+    with _stage(timings, "emerging"):
+        ctx.emerging  # noqa: B018 (found once here, like momentum)
     with _stage(timings, "charts"):
         specs = chart_specs(ctx)
         names = set(specs)
@@ -78,12 +81,14 @@ def build_site(kb: KnowledgeBase, today: dt.date, settings: Settings | None = No
         site.markers = {HOME_MARKER: pages.home_sections(ctx), REFERENCE_MARKER: schema_reference(),
                         SIGNALS_MARKER: signals_reference(kb.signals.kinds),
                         MOMENTUM_MARKER: method.momentum_rules(), RINGS_MARKER: method.ring_meanings(pages.RING_HELP),
-                        FRESHNESS_MARKER: pages.freshness(ctx, "method.md")}
+                        FRESHNESS_MARKER: pages.freshness(ctx, "method.md"),
+                        EMERGING_MARKER: emerging.method_text()}
         for area in ctx.areas.values():
             site.pages[area_src(area.id)] = pages.area_page(ctx, area, names)
         for trend in ctx.trends.values():
             site.pages[trend_src(trend.id)] = pages.trend_page(ctx, trend, names)
         site.pages["explore.md"] = pages.explore_page(ctx)
+        site.pages[emerging.PAGE] = emerging.page(ctx)
         site.pages["examples.md"] = pages.examples_page(ctx)
         site.pages["changes.md"] = pages.changes_page(ctx)
         site.pages["sources.md"] = pages.sources_page(ctx)
@@ -93,6 +98,7 @@ def build_site(kb: KnowledgeBase, today: dt.date, settings: Settings | None = No
             files[f"feeds/{area.id}.xml"] = exports.area_feed(ctx, area.id)
         files["api/trends.json"] = exports.trends_json(ctx)
         files["api/monthly-counts.csv"] = exports.monthly_counts_csv(ctx)
+        files["api/emerging.json"] = emerging.export(ctx)
         files["feeds/changes.xml"] = exports.changes_feed(ctx)
     site.files = files
     return site

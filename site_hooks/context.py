@@ -14,8 +14,9 @@ from functools import cached_property
 import pandas as pd
 
 from trendkb import models
-from trendkb.momentum import Momentum, all_series, momentum
-from trendkb.signals import COUNTS, NEWS, PAPERS, STATUS
+from trendkb.emerging import Detection, detect
+from trendkb.momentum import Momentum, all_series, momentum, month_of
+from trendkb.signals import COUNTS, LISTING_MONTHS, LISTING_TERMS, NEWS, PAPERS, STATUS
 from trendkb.store import KnowledgeBase
 
 
@@ -25,6 +26,7 @@ class Settings:
     branch: str = "main"
     site_url: str | None = None  # absolute base for feeds and the JSON export
     directory_urls: bool = True
+    stale_after_days: int = 3  # the home page warns when the newest successful collection is older
 
 
 def page_url(src: str, directory_urls: bool = True) -> str:
@@ -91,6 +93,13 @@ class SiteContext:
     @cached_property
     def series(self) -> dict[str, pd.DataFrame]:
         return all_series(self.counts, {tid: t.area for tid, t in self.trends.items()}, self.today)
+
+    @cached_property
+    def emerging(self) -> Detection:
+        """The emerging topics of the arXiv listings (`trendkb.emerging`), found once per build."""
+        signals = self.kb.signals
+        return detect(signals.records(LISTING_MONTHS), signals.records(LISTING_TERMS), self.trends.values(),
+                      month_of(self.today))
 
     @cached_property
     def momenta(self) -> dict[str, Momentum]:

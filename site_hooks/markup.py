@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 from urllib.parse import urlsplit
 
 import markdown
@@ -56,3 +57,19 @@ def render_markdown(text: str) -> str:
         url_schemes={"http", "https"},
         link_rel="noopener nofollow",
     )
+
+
+def front_matter(**fields: object) -> str:
+    """YAML front matter. MkDocs themes print title and description without escaping
+    (in <title>, the nav, meta tags), so both are escaped here."""
+    for key in ("title", "description"):
+        if isinstance(fields.get(key), str):
+            fields[key] = esc(fields[key])
+    # JSON is valid YAML and quotes every string, so no title can break the header.
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in fields.items() if value is not None]
+    return "---\n" + "\n".join(lines) + "\n---\n\n"
+
+
+def html_block(*lines: str) -> str:
+    """Raw HTML surrounded by blank lines, so Markdown leaves it alone."""
+    return "\n" + "\n".join(lines) + "\n\n"

@@ -12,13 +12,13 @@ enters the search index.
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
-from site_hooks import equivalents, radar, svg
+from site_hooks import emerging, equivalents, radar, svg
 from site_hooks.context import SiteContext, area_src, trend_src
-from site_hooks.markup import NO_SEARCH, esc, link, render_markdown
+from site_hooks.markup import NO_SEARCH, esc, front_matter, html_block, link, render_markdown
 from trendkb import models
 from trendkb.momentum import Label
 
@@ -36,17 +36,6 @@ RING_HELP = {
 }
 
 
-def front_matter(**fields: object) -> str:
-    """YAML front matter. MkDocs themes print title and description without escaping
-    (in <title>, the nav, meta tags), so both are escaped here."""
-    for key in ("title", "description"):
-        if isinstance(fields.get(key), str):
-            fields[key] = esc(fields[key])
-    # JSON is valid YAML and quotes every string, so no title can break the header.
-    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in fields.items() if value is not None]
-    return "---\n" + "\n".join(lines) + "\n---\n\n"
-
-
 def chart(ctx: SiteContext, page: str, name: str, label: str) -> str:
     """An interactive chart, drawn by trendkb.js when it nears the screen; a table of its numbers follows it."""
     return (f'<div class="tkb-chart" data-chart="{esc(ctx.rel(page, f"charts/{name}.json"))}" '
@@ -56,11 +45,6 @@ def chart(ctx: SiteContext, page: str, name: str, label: str) -> str:
 def no_signals(ctx: SiteContext, page: str) -> str:
     text = NO_SIGNALS.replace("SOURCES", ctx.md(page, "sources.md"))
     return '!!! note "No data yet"\n    ' + text + "\n"
-
-
-def html_block(*lines: str) -> str:
-    """Raw HTML surrounded by blank lines, so Markdown leaves it alone."""
-    return "\n" + "\n".join(lines) + "\n\n"
 
 
 def ring_badge(ring: str) -> str:
@@ -163,8 +147,25 @@ def freshness_section(ctx: SiteContext) -> str:
     return "## How fresh the data is\n\n" + freshness(ctx, HOME)
 
 
+def stale_notice(ctx: SiteContext, page: str = HOME) -> str:
+    """A warning for the top of the home page when the newest successful collection is older than
+    `stale_after_days` (mkdocs.yml extra.trendkb), or when none succeeded; nothing before the first run."""
+    if not ctx.statuses:
+        return ""
+    last = max((s.last_success for s in ctx.statuses if s.last_success), default=None)
+    age = (ctx.today - last.date()).days if last else None
+    if age is not None and age <= ctx.settings.stale_after_days:
+        return ""
+    when = (f"The newest successful collection is from {last:%Y-%m-%d}, {age} days ago" if last
+            else "No collection has succeeded yet")
+    return (f'!!! warning "The collected data may be out of date"\n    {when}: the momentum, papers and news on '
+            f"this site may lag behind. The scheduled refresh may be failing or switched off; "
+            f"[Sources]({ctx.md(page, 'sources.md')}) shows when each source last worked, and why it failed.\n")
+
+
 # The home page, one section each; a new view of the home page is one more function here.
-HOME_SECTIONS = (rising_section, radar_section, changes_section, freshness_section)
+HOME_SECTIONS = (stale_notice, rising_section, radar_section, emerging.home_section, changes_section,
+                 freshness_section)
 
 
 def home_sections(ctx: SiteContext) -> str:
@@ -410,7 +411,8 @@ def sources_page(ctx: SiteContext) -> str:
     page = "sources.md"
     out = [front_matter(title="Sources", description="Each collector source, its last good fetch and failures."),
            "# Sources\n",
-           "Each collector source with its last successful fetch, the items it added and its last failure.\n"]
+           "Each collector source with its last successful fetch, the items it added and its last failure; "
+           "the stalest first.\n"]
     if not ctx.statuses:
         out.append('!!! note "No data yet"\n    ' + NO_RUNS + "\n")
     else:
@@ -419,7 +421,7 @@ def sources_page(ctx: SiteContext) -> str:
 
         rows = [f"<tr><td>{esc(s.source)}</td><td>{esc(s.kind)}</td><td>{when(s.last_attempt)}</td>"
                 f"<td>{when(s.last_success)}</td><td>{s.items_added}</td>"
-                f"<td>{esc(s.last_error) if s.last_error else 'none'}</td></tr>" for s in ctx.statuses]
+                f"<td>{esc(s.last_error) if s.last_error else 'none'}</td></tr>" for s in stale_first(ctx.statuses)]
         out.append(html_block('<table class="tkb-table"><thead><tr><th>Source</th><th>Kind</th>'
                               "<th>Last attempt</th><th>Last success</th><th>Items added</th>"
                               "<th>Last failure</th></tr></thead><tbody>", *rows, "</tbody></table>"))
@@ -435,11 +437,20 @@ def sources_page(ctx: SiteContext) -> str:
     out.append("\n".join(f"- [{name}]({ctx.md(page, path)}): {what}" for name, path, what in [
         ("trends.json", "api/trends.json", "every trend with its ring, momentum and URL"),
         ("monthly-counts.csv", "api/monthly-counts.csv", "arXiv papers per month per trend and baseline"),
+        ("emerging.json", "api/emerging.json", "the emerging topics, best first, with their monthly counts"),
         ("changes.xml", "feeds/changes.xml", "Atom feed of ring moves and new entries"),
         *((f"{a.id}.xml", f"feeds/{a.id}.xml", f"Atom feed of new papers and news in {a.title}")
           for a in ctx.areas.values()),
     ]) + "\n")
     return "\n".join(out)
+
+
+def stale_first(statuses: Iterable[models.SourceStatus]) -> list[models.SourceStatus]:
+    """Sources in the order to worry about them: never successful, then oldest last success first;
+    on the same last success, the failing ones first."""
+    never = dt.datetime.min.replace(tzinfo=dt.UTC)
+    return sorted(statuses, key=lambda s: (s.last_success is not None, s.last_success or never,
+                                           s.last_error is None, s.source))
 
 
 def tag_href(ctx: SiteContext, page: str, tag: str) -> str:
@@ -476,7 +487,8 @@ def nav(ctx: SiteContext) -> list:
     areas = [{esc(area.title): [{"Overview": area_src(area.id)},
                                 *({esc(t.title): trend_src(t.id)} for t in ctx.trends_in(area.id))]}
              for area in ctx.areas.values()]
-    return [{"Home": "index.md"}, {"Explore": "explore.md"}, {"Areas": areas}, {"Method": "method.md"},
+    return [{"Home": "index.md"}, {"Explore": "explore.md"}, {"Emerging": "emerging.md"}, {"Areas": areas},
+            {"Method": "method.md"},
             {"Examples": "examples.md"}, {"What changed": "changes.md"}, {"Sources": "sources.md"},
             {"Tags": "tags.md"},
             {"Contributing": "contributing.md"}]

@@ -29,7 +29,7 @@ import yaml
 
 from site_hooks.build import Site, build_site
 from site_hooks.context import Settings
-from trendkb import store
+from trendkb import deployment, store
 from trendkb.problems import Problem
 from trendkb.validate import validate
 from trendkb.yamlio import replace_atomic
@@ -91,11 +91,13 @@ def read_config(root: Path) -> dict:
     return data
 
 
-def settings(config: Mapping) -> Settings:
-    """What the page builders take from mkdocs.yml."""
+def settings(config: Mapping, environ: Mapping[str, str]) -> Settings:
+    """What the page builders take from mkdocs.yml, and from the environment (TRENDKB_REPO_URL)."""
     own = (config.get("extra") or {}).get("trendkb") or {}
-    return Settings(repo_url=own.get("repo_url"), branch=own.get("branch", "main"),
-                    site_url=config.get("site_url"), directory_urls=config.get("use_directory_urls", True))
+    identity = deployment.resolve(own, environ)
+    return Settings(repo_url=identity.repo_url, branch=identity.branch, site_url=config.get("site_url"),
+                    directory_urls=config.get("use_directory_urls", True),
+                    stale_after_days=int(own.get("stale_after_days", Settings.stale_after_days)))
 
 
 def engine_config(config: Mapping, nav: list) -> dict:
@@ -155,7 +157,7 @@ def render(root: Path, kb: store.KnowledgeBase, today: dt.date, out: Path | None
     content = root / config.get("docs_dir", "docs")
     if content.resolve() == folder.resolve() or content.resolve() in folder.resolve().parents:
         raise RenderError(f"{folder} is inside {content}, the hand-written pages; render somewhere else")
-    site = build_site(kb, today, settings(config))
+    site = build_site(kb, today, settings(config, os.environ))
     files = source_files(content, site)
     written, removed = write_tree(folder / DOCS, files)
     text = CONFIG_HEADER + yaml.safe_dump(engine_config(config, site.nav), sort_keys=False, allow_unicode=True)

@@ -1,4 +1,4 @@
-"""The `trendkb` command line: validate, new, schema, fmt, diff, and the commands of plugins.
+"""The `trendkb` command line: validate, new, schema, fmt, diff, signals-diff, and the commands of plugins.
 
 Commands that need more than the core (`collect`, from the collectors package)
 come in through the `trendkb.commands` entry point: a function that adds its
@@ -18,15 +18,18 @@ import argparse
 import datetime as dt
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 
 from trendkb import __version__, revisions, store
 from trendkb.changes import compare, read_versions, summary
-from trendkb.problems import Problem, did_you_mean, github_annotation
+from trendkb.problems import Problem, did_you_mean, display_path, github_annotation
 from trendkb.scaffold import new_trend
 from trendkb.schema import schema_text
+from trendkb.signals import SignalStore
+from trendkb.signals import compare as signal_changes
 from trendkb.validate import LAYOUT, validate
 from trendkb.yamlio import write_atomic
 
@@ -190,6 +193,35 @@ def cmd_diff(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
     return OK
 
 
+def cmd_signals_diff(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
+    root = repository_root(args)
+    share = args.max_changed_share
+    if not 0 <= share <= 1:
+        raise UsageError(f"--max-changed-share {share} is not a share; give a number from 0 to 1, e.g. 0.25")
+    try:
+        files = revisions.signal_files_at(root, args.base)
+    except revisions.RevisionError as exc:
+        raise UsageError(str(exc)) from None
+    with tempfile.TemporaryDirectory() as folder:
+        for path, data in files.items():
+            (Path(folder) / path).parent.mkdir(parents=True, exist_ok=True)
+            (Path(folder) / path).write_bytes(data)
+        before, problems = SignalStore.load(store.signals_dir(Path(folder)))
+    if problems:
+        raise UsageError(f"the collected signals at {args.base} do not validate ({problems[0]}); compare with "
+                         "a revision whose signals do")
+    signals = store.signals_dir(root)
+    after, problems = SignalStore.load(signals, shown=display_path(signals, root))
+    if problems:
+        # A refresh that leaves broken files is never routine.
+        print_problems(problems)
+        return INVALID
+    changes = signal_changes.compare(before, after)
+    decision = signal_changes.verdict(changes, share)
+    print(signal_changes.summary(changes, decision, args.base), end="")
+    return OK if decision.routine else INVALID
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="trendkb", description="Keep the machine-learning trends knowledge base in shape."
@@ -230,6 +262,15 @@ def build_parser() -> argparse.ArgumentParser:
     diff_cmd.add_argument("head", metavar="HEAD", nargs="?",
                           help="the newer revision (default: the working tree, saved files included)")
     diff_cmd.set_defaults(run=cmd_diff)
+
+    signals_cmd = commands.add_parser(
+        "signals-diff", help="summarise in Markdown what changed in the collected signals since BASE; exit 1 when "
+                             "a person should review it (stored records removed, or too many changed)")
+    signals_cmd.add_argument("base", metavar="BASE", help="the revision to compare the working tree with, e.g. HEAD")
+    signals_cmd.add_argument("--max-changed-share", metavar="SHARE", type=float,
+                             default=signal_changes.DEFAULT_MAX_CHANGED_SHARE,
+                             help="the share of stored records a routine refresh may change (default: %(default)s)")
+    signals_cmd.set_defaults(run=cmd_signals_diff)
 
     for plugin in entry_points(group=COMMANDS_GROUP):
         _add_plugin(plugin, commands)

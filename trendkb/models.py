@@ -2,8 +2,9 @@
 
 People write `Area` (in `trends/areas.yaml`) and `Trend` (one file per trend
 under `trends/<area>/`). The collectors write the signal records under
-`trends/signals/`: `Paper`, `NewsItem`, `MonthlyCount` and `SourceStatus`, plus
-their own bookkeeping (`Watermark`, `FeedCache`, `CountQuery`); where each kind
+`trends/signals/`: `Paper`, `NewsItem`, `MonthlyCount`, the listing statistics
+(`ListingTerm`, `ListingMonth`) and `SourceStatus`, plus their own bookkeeping
+(`Watermark`, `FeedCache`, `CountQuery`, `ListingDay`); where each kind
 is filed is declared in `trendkb.signals`. `FeedsFile` (`trends/feeds.yaml`)
 lists the news feeds they read.
 
@@ -19,7 +20,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -97,6 +98,8 @@ HttpUrl = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_che
                     SchemaPattern(URL_SCHEMA_PATTERN)]
 Month = Annotated[str, StringConstraints(pattern=MONTH_PATTERN)]
 ArxivId = Annotated[str, StringConstraints(pattern=ARXIV_ID_PATTERN)]
+# A counted phrase: 1 to 4 lower-case words, one space apart (see trendkb.phrases).
+PHRASE_PATTERN = r"^[a-z]{2,}(?: [a-z]{2,}){0,3}$"
 Contact = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_check_contact)]
 
 
@@ -364,9 +367,11 @@ class Feed(Record):
 class FeedsFile(Record):
     """trends/feeds.yaml: how the collectors introduce themselves, and the feeds they read."""
 
-    contact: Contact = (
-        Field(description="E-mail address or http(s) URL where arXiv and feed hosts can reach the maintainers; "
-                          "sent in the User-Agent of every request (TRENDKB_CONTACT overrides it).")
+    contact: Contact | None = (
+        Field(default=None,
+              description="E-mail address or http(s) URL where arXiv and feed hosts can reach the maintainers, "
+                          "sent in the User-Agent of every request. Leave it out to use the issues page of the "
+                          "repository set in mkdocs.yml (extra.trendkb.repo_url); TRENDKB_CONTACT overrides both.")
     )
     feeds: list[Feed] = Field(min_length=1, description="Every feed, in display order.")
 
@@ -390,8 +395,55 @@ class FeedCache(Record):
                                                                 "as If-Modified-Since.")
 
 
+class WaitingJob(Record):
+    """A collector job that did not succeed in its last run: the next run starts with those that waited longest."""
+
+    source: str = Field(description="Source id the job reports into, e.g. 'arxiv' or 'news:<feed id>'.")
+    job: str = Field(description="What the job is about, e.g. 'trend <id>', 'baseline <area id>', 'feed <id>'.")
+    waiting_since: dt.datetime = Field(description="The first run it failed in or was not asked in, since it last "
+                                                   "succeeded.")
+
+
 class CountQuery(Record):
     """The query the stored monthly counts of one subject were made with."""
 
     subject: str = Field(description="Trend id, or 'baseline:<area id>'.")
     query: str = Field(description="arXiv query without the month restriction.")
+
+
+class ListingTerm(Record):
+    """How many papers of each area's arXiv listings used a phrase in one month (no text is kept)."""
+
+    month: Month = Field(description="The month the papers were submitted (API) or announced (daily listing), "
+                                     "YYYY-MM.")
+    phrase: Annotated[str, StringConstraints(pattern=PHRASE_PATTERN, max_length=120)] = Field(
+        description="The phrase, in the form trendkb.phrases gives it: singular, American spelling.")
+    papers: dict[Slug, Annotated[int, Field(ge=1)]] = Field(
+        min_length=1, description="Area id -> papers in its categories whose title or abstract used the phrase; "
+                                  "only areas where that reached the month's floor.")
+    examples: list[ArxivId] = Field(max_length=3, description="Up to three of those papers, newest id first.")
+
+    @field_validator("papers")
+    @classmethod
+    def _by_area(cls, papers: dict[str, int]) -> dict[str, int]:
+        return dict(sorted(papers.items()))  # one order, so the same counts always give the same line
+
+
+class ListingMonth(Record):
+    """The papers one area's listings held in a month, and how that month was read."""
+
+    month: Month = Field(description="YYYY-MM.")
+    area: Slug = Field(description="Id of the area.")
+    papers: int = Field(ge=0, description="New and cross-listed papers in the area's categories, each counted once.")
+    floor: int = Field(ge=1, description="Phrases used by fewer papers than this are not stored for the month.")
+    source: Literal["api", "rss"] = Field(description="api: read whole through the arXiv API (submission month); "
+                                                      "rss: summed from the daily listings (announcement day).")
+    fetched: dt.datetime = Field(description="When the month was last read or added to.")
+
+
+class ListingDay(Record):
+    """A daily new-submission listing already counted, so a second run the same day adds nothing."""
+
+    day: dt.date = Field(description="The listing's date (its channel pubDate, in UTC).")
+    papers: int = Field(ge=0, description="New and cross-listed papers counted from it.")
+    fetched: dt.datetime = Field(description="When it was read.")

@@ -6,7 +6,7 @@ runs them (`sys.executable`) instead of looking up a "python3" kernel spec: a
 user-wide Jupyter install on the machine would otherwise be found first and run the
 notebooks against packages this project did not install.
 
-Executing needs the `test` extra (`pip install -e '.[test]'`): nbclient, nbformat,
+Executing needs the `test` extra (`make example` installs it from uv.lock): nbclient, nbformat,
 ipykernel and the libraries the notebooks import (the `examples` extra).
 """
 
@@ -85,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from nbclient.exceptions import CellExecutionError, CellTimeoutError
     except ImportError:
-        print("running notebooks needs the test tools: .venv/bin/pip install -e '.[test]'", file=sys.stderr)
+        print("running notebooks needs the test tools: run it with 'make example NAME=...', which installs them",
+              file=sys.stderr)
         return 2
     failed = 0
     for name in args.names:

@@ -1,7 +1,7 @@
-"""The trend files of a git revision, or of the working tree: what `trendkb diff` compares.
+"""The files of a git revision, or of the working tree: what `trendkb diff` and `signals-diff` compare.
 
 The only module that runs git. It lists a revision's files under trends/ with
-`git ls-tree`, sorts them with the same rule as `trendkb validate`
+`git ls-tree`, sorts the trend files with the same rule as `trendkb validate`
 (`store.sort_trend_files`), and reads them in one `git cat-file --batch`.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from trendkb.store import TRENDS_DIR, files_under_trends, sort_trend_files
+from trendkb.store import TRENDS_DIR, files_under_trends, signals_dir, sort_trend_files
 
 
 class RevisionError(Exception):
@@ -50,16 +50,31 @@ def merge_base(root: Path, first: str, second: str) -> str:
 
 def files_at(root: Path, revision: str) -> dict[str, bytes]:
     """The trend files of a commit: path from the root -> content."""
-    commit = resolve(root, revision)
+    blobs = _blobs(root, resolve(root, revision), f"{TRENDS_DIR}/")
+    wanted, _ = sort_trend_files(list(blobs))
+    return _contents(root, blobs, wanted)
+
+
+def signal_files_at(root: Path, revision: str) -> dict[str, bytes]:
+    """Every file the collectors keep, as a commit has them: path from the root -> content."""
+    blobs = _blobs(root, resolve(root, revision), f"{signals_dir(Path()).as_posix()}/")
+    return _contents(root, blobs, sorted(blobs))
+
+
+def _blobs(root: Path, commit: str, prefix: str) -> dict[str, str]:
+    """The files of a commit under a folder: path from the root -> blob id."""
     # Run from the root, ls-tree names the files relative to it, as the store does.
-    listing = _git(root, "ls-tree", "-r", "-z", commit, "--", f"{TRENDS_DIR}/").decode("utf-8", "replace")
+    listing = _git(root, "ls-tree", "-r", "-z", commit, "--", prefix).decode("utf-8", "replace")
     blobs = {}
     for entry in filter(None, listing.split("\0")):
         info, path = entry.split("\t", 1)
         _, kind, blob = info.split()
         if kind == "blob":
             blobs[path] = blob
-    wanted, _ = sort_trend_files(list(blobs))
+    return blobs
+
+
+def _contents(root: Path, blobs: dict[str, str], wanted: list[str]) -> dict[str, bytes]:
     if not wanted:
         return {}
     batch = _git(root, "cat-file", "--batch", stdin="".join(f"{blobs[path]}\n" for path in wanted).encode())

@@ -59,3 +59,25 @@ def new_trend(area: str, title: str, today: dt.date) -> models.Trend:
         created=today,
         updated=today,
     )
+
+
+def proposal(area: models.Area, phrase: str, examples: list[str], today: dt.date,
+             notebook: str | None = None) -> models.Trend:
+    """A new trend for an emerging phrase (the Emerging page's "Propose as a trend"): the scaffold with the
+    phrase as title and news keyword, an arXiv query for it in the area's categories, and the example papers
+    as references whose titles are placeholders. In an area whose every trend links a notebook, `notebook`
+    (a file of content/examples/, e.g. the closest trend's) is offered as the example to adapt."""
+    title = phrase[:1].upper() + phrase[1:]
+    trend = new_trend(area.id, title, today)
+    categories = " OR ".join(f"cat:{category}" for category in area.arxiv_categories)
+    references = [models.Reference(title=f"{TODO}: title of arXiv paper {arxiv_id}",
+                                   url=f"https://arxiv.org/abs/{arxiv_id}", kind=models.ReferenceKind.PAPER,
+                                   arxiv_id=arxiv_id) for arxiv_id in examples] or trend.evidence.references
+    evidence = trend.evidence.model_copy(update={"arxiv_query": f'abs:"{phrase}" AND ({categories})',
+                                                 "news_keywords": [phrase], "references": references})
+    runnable = []
+    if notebook and area.notebooks == models.NotebookRule.EVERY:
+        runnable = [models.Example(title=f"{TODO}: what the notebook is called for {phrase}",
+                                   shows=f"{TODO}: what it shows about {phrase}, or pick another notebook",
+                                   notebook=notebook)]
+    return trend.model_copy(update={"evidence": evidence, "examples": runnable})

@@ -33,7 +33,8 @@ def test_the_tiny_benchmark_runs_and_reports_every_figure(tmp_path):
                   "search index (MB)", "home page: HTML+CSS+JS+JSON, gzip (KB)", "trend page: + plotly.js, gzip (KB)",
                   "home page in Chromium, scrolled to the bottom, gzip (KB)",
                   "trend page in Chromium, chart not yet in view, gzip (KB)",
-                  "collect arxiv: entries per second", "collect feeds: entries per second"):
+                  "collect arxiv: entries per second", "collect feeds: entries per second",
+                  "listings: bytes stored per month", "listings at that volume: two years (MB)"):
         assert label in result.stdout
     figures = json.loads((tmp_path / "latest.json").read_text())
     kb = figures["kbs"]["synthetic"]
@@ -50,6 +51,7 @@ def test_the_tiny_benchmark_runs_and_reports_every_figure(tmp_path):
     assert not home["plotly"] and not trend["plotly"]
     assert not any("search" in path for path in home["files"])
     assert figures["collectors"]["arxiv"]["stored"] >= 200 and figures["collectors"]["feeds"]["stored"] == 200
+    assert figures["listings"]["bytes_per_month"] > 0 and figures["listings"]["full_volume"]["two_years_mb"] > 0
 
 
 def test_the_generated_knowledge_base_validates_and_says_it_is_synthetic(tmp_path):

@@ -1,5 +1,6 @@
-"""Fixtures for the collector tests: a guard against the internet, the local server, a fake clock,
-and a `world`: a copy of the fixture knowledge base wired to fake arXiv and two fake feeds."""
+"""Fixtures for the collector tests: a guard against the internet, the local servers, a fake clock,
+and a `world`: a copy of the fixture knowledge base wired to fake arXiv and two fake feeds, which
+live on another host (another port of 127.0.0.1), as the real feeds live on other hosts than arXiv."""
 
 from __future__ import annotations
 
@@ -32,6 +33,10 @@ COUNTS = {
 # waits keep their real values, since only the fake clock sees them.
 FAST = HttpSettings(connect_timeout=1.0, read_timeout=0.3, deadline=5.0, max_bytes=100_000, tries=3)
 API = "/api/query"
+LISTINGS = "/rss/"
+# The fixture areas' daily listing: a weekend's, with nothing announced.
+WEEKEND_LISTING = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>cs.LG+stat.ML updates on arXiv.org</title>'
+                   b"<pubDate>Sun, 22 Nov 2026 00:00:00 -0500</pubDate></channel></rss>")
 
 
 @pytest.fixture(autouse=True)
@@ -83,6 +88,13 @@ def server():
     local.stop()
 
 
+@pytest.fixture
+def news_server():
+    local = LocalServer().start()
+    yield local
+    local.stop()
+
+
 @dataclass
 class Run:
     outcome: Outcome
@@ -100,8 +112,9 @@ class World:
     """A repository copy whose sources all live on the local server."""
 
     root: Path
-    server: LocalServer
+    server: LocalServer  # arXiv's host
     arxiv: FakeArxiv
+    news: LocalServer  # the feeds' host
     feeds: dict[str, FakeFeed] = field(default_factory=dict)
 
     @property
@@ -109,7 +122,8 @@ class World:
         return self.root / "trends" / "signals"
 
     def options(self, **overrides) -> Options:
-        settings = {"arxiv_url": self.server.url(API), "page_size": 2, "http": FAST, **overrides}
+        settings = {"arxiv_url": self.server.url(API), "listing_url": self.server.url(LISTINGS), "page_size": 2,
+                    "http": FAST, **overrides}
         return Options(**settings)
 
     def run(self, what: str = "all", *, now: dt.datetime = NOW, clock: FakeClock | None = None,
@@ -121,16 +135,21 @@ class World:
         outcome = collect(self.root, what, self.options(**overrides), env)
         return Run(outcome, out.getvalue(), err.getvalue(), clock)
 
+    def host_of(self, path: str) -> LocalServer:
+        """The server that answers `path`."""
+        return self.server if path in self.server.routes else self.news
+
     def break_route(self, path: str, reply: Reply | Route, when=lambda request: True) -> None:
         """From now on, answer requests to `path` that `when` picks with `reply` (a Reply or a route)."""
-        original = self.server.routes[path]
+        host = self.host_of(path)
+        original = host.routes[path]
 
         def route(request: Request) -> Reply:
             if not when(request):
                 return original(request)
             return reply(request) if callable(reply) else reply
 
-        self.server.routes[path] = route
+        host.routes[path] = route
 
 
 def feeds_yaml(server: LocalServer) -> str:
@@ -148,17 +167,19 @@ feeds:
 
 
 @pytest.fixture
-def world(kb_root: Path, server: LocalServer) -> World:
+def world(kb_root: Path, server: LocalServer, news_server: LocalServer) -> World:
     arxiv = FakeArxiv()
     arxiv.papers = {FIRST: "first-trend.xml", SECOND: "second-trend.xml"}
     arxiv.counts = dict(COUNTS)
     server.routes[API] = arxiv
+    server.routes[LISTINGS + "cs.LG+stat.ML"] = lambda request: Reply(200, WEEKEND_LISTING,
+                                                                      {"Content-Type": "application/rss+xml"})
     feeds = {
         "research": FakeFeed("research-blog.rss"),
         # Served without an ETag, so the collector's conditional GET has only Last-Modified to go on.
         "lab": FakeFeed("lab-news.atom", "application/atom+xml", etag=False),
     }
-    server.routes["/research.rss"] = feeds["research"]
-    server.routes["/lab.atom"] = feeds["lab"]
-    (kb_root / "trends" / "feeds.yaml").write_text(feeds_yaml(server), encoding="utf-8")
-    return World(kb_root, server, arxiv, feeds)
+    news_server.routes["/research.rss"] = feeds["research"]
+    news_server.routes["/lab.atom"] = feeds["lab"]
+    (kb_root / "trends" / "feeds.yaml").write_text(feeds_yaml(news_server), encoding="utf-8")
+    return World(kb_root, server, arxiv, news_server, feeds)

@@ -11,6 +11,9 @@ answers month-restricted queries with a total from a table (and one entry).
 
 `FakeFeed` serves one feed document with an ETag and a Last-Modified, and
 answers 304 when the client sends them back.
+
+`Hang` plays a host that never answers, moving the test's fake clock on by
+the time each request costs the client.
 """
 
 from __future__ import annotations
@@ -53,6 +56,19 @@ class Reply:
 
 
 Route = Callable[[Request], Reply]
+
+
+class Hang:
+    """A host that never answers: each request costs the client `seconds` (its connect and read
+    timeouts), by which the fake clock moves on. The real answer comes too late to matter, or with
+    `reset`, the connection breaks at once, standing for a timeout longer than a test should wait."""
+
+    def __init__(self, clock, seconds: float, reset: bool = False):
+        self.clock, self.seconds, self.reset = clock, seconds, reset
+
+    def __call__(self, request) -> Reply:
+        self.clock.time += self.seconds
+        return Reply(reset=True) if self.reset else Reply(200, b"too late", delay=5.0)
 
 
 class LocalServer:

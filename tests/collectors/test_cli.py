@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from collectors import run as collect_run
-from tests.collectors.conftest import API, NOW, FakeClock, World
+from tests.collectors.conftest import API, LISTINGS, NOW, FakeClock, World
 from tests.collectors.fakes import Reply
 from tests.conftest import REPO, TODAY, snapshot
 from trendkb.cli import main
@@ -28,8 +28,8 @@ def streams(monkeypatch):
 
 
 def collect(world: World, *args: str) -> int:
-    return main(["--root", str(world.root), "collect", *args, "--arxiv-url", world.server.url(API)],
-                today=lambda: TODAY)
+    return main(["--root", str(world.root), "collect", *args, "--arxiv-url", world.server.url(API),
+                 "--listing-url", world.server.url(LISTINGS)], today=lambda: TODAY)
 
 
 def test_collect_then_validate(world, streams, capsys):
@@ -46,6 +46,16 @@ def test_a_failing_source_exits_1_and_the_rest_is_stored(world, streams):
     assert (world.signals / "news" / "2026-11.jsonl").is_file()
 
 
+def test_the_host_budget_can_be_set(world, streams):
+    world.break_route(API, Reply(503))
+    assert collect(world, "arxiv", "--host-budget", "60") == 1
+    # Two tries (10 s and 20 s of backoff); a third could hang for 40 s, past the 60 s: no more is asked.
+    assert len(world.server.log) == 2
+    assert ("trend first-trend: papers: not sent: HTTP 503; its failures cost 30 s, and one more unanswered request "
+            "could take them past the 60 s this run allows a host") in streams[0].getvalue()
+    assert "3 not asked (HTTP 503; its failures cost 30 s" in streams[0].getvalue()
+
+
 def test_the_arxiv_url_can_come_from_the_environment(world, streams, monkeypatch):
     monkeypatch.setenv("TRENDKB_ARXIV_URL", world.server.url(API))
     assert main(["--root", str(world.root), "collect", "arxiv", "--trend", "first-trend"], today=lambda: TODAY) == 0
@@ -56,10 +66,11 @@ def test_the_arxiv_url_can_come_from_the_environment(world, streams, monkeypatch
     (["--since", "25/11/2026"], "is not a date; write it as YYYY-MM-DD"),
     (["--since", "2027-01-01"], "is in the future"),
     (["--backfill-months", "-1"], "--backfill-months takes a number of months"),
+    (["--host-budget", "5"], "--host-budget takes a number of seconds from 60"),
     (["--trend", "nope"], "no valid trend has the id 'nope'"),
     (["--feeds", "/nonexistent/feeds.yaml"], "no such feed list"),
     (["--arxiv-url", "ftp://example.org/api"], "does not start with http"),
-    (["everything"], "unknown source 'everything'; choose one of arxiv, news, all"),
+    (["everything"], "unknown source 'everything'; choose one of arxiv, listings, news, all"),
 ])
 def test_usage_and_config_errors_exit_2_before_any_request(world, streams, capsys, args, message):
     before = snapshot(world.root)

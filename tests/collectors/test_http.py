@@ -1,4 +1,5 @@
-"""The polite session against a real local server: pacing, backoff, timeouts, the size cap."""
+"""The polite session against a real local server: pacing, backoff, timeouts, the size cap,
+waits shared by every request to a host, and each host's time budget."""
 
 from __future__ import annotations
 
@@ -7,9 +8,19 @@ import time
 
 import pytest
 
-from collectors.http import BadAnswer, FetchError, HttpSettings, PoliteSession, RetryLater, retry_after, user_agent
+from collectors.http import (
+    BadAnswer,
+    FetchError,
+    HostGivenUp,
+    HttpSettings,
+    PoliteSession,
+    RetryLater,
+    host_of,
+    retry_after,
+    user_agent,
+)
 from tests.collectors.conftest import CONTACT, FAST, NOW, FakeClock
-from tests.collectors.fakes import Reply
+from tests.collectors.fakes import Hang, LocalServer, Reply
 
 
 def session(clock: FakeClock, **settings) -> PoliteSession:
@@ -70,12 +81,102 @@ def test_without_retry_after_the_wait_doubles_then_gives_up_with_advice(server):
     assert "try again later" in str(caught.value) and server.url("/down") in str(caught.value)
 
 
-def test_a_retry_after_beyond_the_limit_is_not_waited_for(server):
+def test_a_retry_after_beyond_the_host_budget_is_not_waited_for(server):
     server.routes["/later"] = lambda request: Reply(429, b"", {"Retry-After": "3600"})
-    http = session(FakeClock(), max_wait=300.0)
-    with pytest.raises(FetchError, match="asks us to wait 3600 s, more than the 300 s"):
+    server.routes["/ok"] = lambda request: Reply(200, b"fine")
+    clock = FakeClock()
+    http = session(clock, host_budget=180.0)
+    with pytest.raises(FetchError, match="waiting 3600 s more would take its failures past the 180 s"):
         http.get(server.url("/later"))
-    assert len(http.sent) == 1
+    assert len(http.sent) == 1 and clock.sleeps == []
+    # The host is given up for the run: nothing more is sent to it, whatever the path.
+    with pytest.raises(HostGivenUp, match=r"^not sent: HTTP 429, and waiting 3600 s"):
+        http.get(server.url("/ok"))
+    assert server.requests_to("/ok") == []
+
+
+# ---------------------------------------------------------------- waits shared across jobs
+
+
+def test_a_retry_after_on_the_last_try_delays_the_next_job_s_first_request(server):
+    """Regression: the wait was kept only when another try of the same request followed."""
+    server.routes["/busy"] = lambda request: Reply(429, b"slow down", {"Retry-After": "5"})
+    server.routes["/next"] = lambda request: Reply(200, b"fine")
+    http = session(FakeClock(), tries=2)
+    with pytest.raises(FetchError, match="HTTP 429; gave up after 2 tries"):
+        http.get(server.url("/busy"))  # one job's request: two tries, each answered 429 Retry-After: 5
+    http.get(server.url("/next"))  # the next job's first request to the same host
+    assert gaps(http) == [5.0, 5.0]
+
+
+def test_the_backoff_after_a_last_try_carries_over_and_keeps_doubling_until_a_success(server):
+    server.routes["/down"] = lambda request: Reply(503, b"overloaded")
+    server.routes["/up"] = lambda request: Reply(200, b"fine")
+    http = session(FakeClock(), tries=2, backoff=10.0)
+    for _ in range(2):
+        with pytest.raises(FetchError, match="HTTP 503; gave up after 2 tries"):
+            http.get(server.url("/down"))
+    http.get(server.url("/up"))
+    http.get(server.url("/up"))
+    # Four failures in a row: 10, 20, 40, then 80 before the next job's request; a success resets it.
+    assert gaps(http) == [10.0, 20.0, 40.0, 80.0, 3.0]
+    assert http.lost(host_of(server.url("/up"))) == 150.0
+
+
+def test_another_host_is_not_held_up_by_a_failing_one(server):
+    other = LocalServer().start()
+    try:
+        server.routes["/busy"] = lambda request: Reply(429, b"", {"Retry-After": "60"})
+        other.routes["/ok"] = lambda request: Reply(200, b"fine")
+        clock = FakeClock()
+        http = session(clock, tries=1)
+        with pytest.raises(FetchError):
+            http.get(server.url("/busy"))
+        asked_at = clock()
+        http.get(other.url("/ok"))
+        assert http.sent[-1].at == asked_at and clock.sleeps == []
+        assert http.lost(host_of(other.url("/ok"))) == 0.0
+    finally:
+        other.stop()
+
+
+# ---------------------------------------------------------------- the time budget of a host
+
+
+def test_a_hanging_host_costs_at_most_its_budget_then_is_not_asked(server):
+    clock = FakeClock()
+    limits = {"connect_timeout": 0.2, "read_timeout": 0.3, "tries": 4, "backoff": 1.0, "host_budget": 6.0}
+    server.routes["/hang"] = Hang(clock, seconds=0.5)  # connect + read timeout, as the session's clock sees it
+    http = session(clock, **limits)
+    started = clock()
+    failures = []
+    for _ in range(10):  # ten jobs' requests
+        try:
+            http.get(server.url("/hang"))
+        except FetchError as exc:
+            failures.append(exc)
+    host = host_of(server.url("/hang"))
+    assert http.lost(host) <= 6.0
+    # Pacing (3 s between requests) is not lost time; all the rest of the clock's time is.
+    asked = len(server.requests_to("/hang"))
+    assert clock() - started <= 6.0 + 3.0 * asked
+    assert 2 <= asked <= 6, asked
+    assert http.given_up(host)
+    not_asked = [exc for exc in failures if isinstance(exc, HostGivenUp)]
+    assert len(not_asked) >= 8 and all(str(exc).startswith("not sent: no answer within") for exc in not_asked)
+
+
+def test_with_the_default_settings_a_hanging_host_costs_minutes_not_ten(server):
+    clock = FakeClock()
+    limits = HttpSettings()
+    server.routes["/hang"] = Hang(clock, seconds=limits.connect_timeout + limits.read_timeout, reset=True)
+    http = PoliteSession(user_agent(CONTACT), limits, clock=clock, sleep=clock.sleep, now=lambda: NOW)
+    started = clock()
+    for _ in range(25):  # a daily run's arXiv jobs
+        with pytest.raises(FetchError):
+            http.get(server.url("/hang"))
+    assert http.lost(host_of(server.url("/hang"))) <= limits.host_budget == 180.0
+    assert clock() - started <= 180.0 + 3.0 * len(server.requests_to("/hang"))
 
 
 def test_a_slow_server_times_out_on_every_try(server):

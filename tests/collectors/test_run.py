@@ -5,18 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import math
 import re
 import shutil
 
 import pytest
 
 from collectors.base import ConfigError
-from tests.collectors.conftest import API, FIRST, NOW, FakeClock, World
-from tests.collectors.fakes import DATA, Reply, Request
+from collectors.http import HttpSettings
+from tests.collectors.conftest import API, FAST, FIRST, NOW, FakeClock, World
+from tests.collectors.fakes import DATA, Hang, Reply, Request
 from tests.conftest import TODAY, snapshot, stored
 from tests.site_hooks.conftest import make_site, site_root
 from trendkb import models, store
-from trendkb.signals import FEED_CACHES, NEWS, PAPERS, STATUS, WATERMARKS, RunLock
+from trendkb.signals import COUNTS, FEED_CACHES, NEWS, PAPERS, STATUS, WAITING_JOBS, WATERMARKS, RunLock
 from trendkb.validate import validate
 
 ARXIV_FILES = ("trends/signals/arxiv/", "trends/signals/counts.csv")
@@ -52,23 +54,27 @@ def test_a_full_run_fills_signals_that_validate(world):
     assert run.code == 0, run.out
     names = set(snapshot(world.signals))
     assert names == {"arxiv/2026-10.jsonl", "arxiv/2026-11.jsonl", "news/2026-11.jsonl", "counts.csv",
-                     "status.jsonl", "state/watermarks.jsonl", "state/feeds.jsonl", "state/count-queries.jsonl"}
+                     "status.jsonl", "state/watermarks.jsonl", "state/feeds.jsonl", "state/count-queries.jsonl",
+                     "listings/months.csv"}  # October, read whole through the API (the fake has no papers in it)
     kb = store.load(world.root)
     assert validate(kb, TODAY) == []
     status = statuses(world)
-    assert set(status) == {"arxiv", "news:research", "news:lab"}
+    assert set(status) == {"arxiv", "listings", "news:research", "news:lab"}
     assert all(s.last_success == NOW and s.last_attempt == NOW and s.last_error is None for s in status.values())
     assert status["arxiv"].items_added == 6 + 8  # papers and monthly counts
-    assert "source" in run.out and "total" in run.out and "wrote 8 file(s)" in run.out
+    assert "source" in run.out and "total" in run.out and "wrote 9 file(s)" in run.out
     assert "arxiv [1/4] trend first-trend: 7 fetched, 7 new, 0 updated" in run.err  # 5 papers, 2 counts
 
 
-def test_every_request_of_the_run_is_three_seconds_after_the_last(world):
+def test_every_request_to_a_host_is_three_seconds_after_the_last(world):
     run = world.run()
-    times = [sent.at for sent in run.outcome.requests]
-    assert len(times) == len(world.server.log) == 14  # 3 pages + 1 page, 8 counts, 2 feeds
-    assert all(later - earlier >= 3.0 for earlier, later in itertools.pairwise(times))
-    assert sum(run.clock.sleeps) >= 3.0 * (len(times) - 1)
+    assert len(run.outcome.requests) == len(world.server.log) + len(world.news.log) == 16
+    # arXiv's host: 3 pages + 1 page, 8 counts, the daily listing and last month's listings; the feeds' host: 2
+    assert len(world.server.log) == 14
+    for host in (world.server, world.news):
+        times = [sent.at for sent in run.outcome.requests if sent.url.startswith(host.url("/"))]
+        assert all(later - earlier >= 3.0 for earlier, later in itertools.pairwise(times))
+    assert sum(run.clock.sleeps) >= 3.0 * (len(world.server.log) - 1)
 
 
 def test_a_second_run_over_the_same_answers_changes_nothing(world):
@@ -88,7 +94,7 @@ def test_a_dry_run_fetches_and_reports_but_writes_nothing(world):
     run = world.run(dry_run=True)
     assert run.code == 0
     assert snapshot(world.root) == before
-    assert "dry run: nothing written; 8 file(s) would change" in run.out
+    assert "dry run: nothing written; 9 file(s) would change" in run.out
     assert "  trends/signals/arxiv/2026-11.jsonl" in run.out
 
 
@@ -98,7 +104,7 @@ def test_a_run_limited_to_one_trend_and_source(world):
     assert paper_ids(world) == {"2611.07777", "2611.00042"}
     queries = {r.params["search_query"] for r in world.server.log}
     assert not any("cat:cs.LG" in q or q.startswith(FIRST) for q in queries)  # only beta's baseline
-    assert world.server.requests_to("/research.rss") == []
+    assert world.news.log == []
 
 
 # ---------------------------------------------------------------- faults
@@ -129,6 +135,8 @@ FAULTS = {
                  "not an RSS or Atom feed|HTML page"),
     "oversize": (lambda origin: Reply(200, origin.body + b" " * 150_000, origin.headers), "100,000-byte cap"),
 }
+# Faults that look like overload or a hang: retried, with backoff, within the host's time budget.
+OVERLOAD = ("timeout", "connection-reset", "429-retry-after", "429-no-retry-after", "503")
 ARXIV_ONLY = {
     "error-entry": (lambda origin: Reply(200, (DATA / "arxiv" / "error-entry.xml").read_bytes()),
                     "arXiv rejected the query: max_results must be"),
@@ -141,7 +149,7 @@ FEED_ONLY = {
 
 
 def broken(world: World, path: str, fault, when=lambda request: True) -> None:
-    original = world.server.routes[path]
+    original = world.host_of(path).routes[path]
     world.break_route(path, lambda request: fault(original(request)), when)
 
 
@@ -160,9 +168,15 @@ def test_an_arxiv_fault_keeps_the_stored_papers_and_the_feeds_still_land(world, 
     assert status["arxiv"].last_success == NOW and status["arxiv"].last_attempt == NOW + dt.timedelta(hours=6)
     assert status["arxiv"].last_error
     assert re.search(message, status["arxiv"].last_error), status["arxiv"].last_error
-    # After three failures in a row the last job spared arXiv the request.
-    assert status["arxiv"].last_error.endswith("1 more failed: baseline beta")
-    assert "baseline beta: FAILED: not asked: arXiv failed 3 times in a row" in run.err
+    if name in OVERLOAD:
+        # arXiv's time budget ran out: the last jobs were not asked, and the status says why.
+        assert re.search(r"; 2 not asked \(.*180 s this run allows a host\): baseline alpha, baseline beta$",
+                         status["arxiv"].last_error), status["arxiv"].last_error
+        assert "baseline beta: FAILED: not asked: " in run.err
+    else:
+        # A bad answer costs no time to speak of: every job is asked, and each fails on its own.
+        assert status["arxiv"].last_error.startswith("4 jobs failed: ")
+        assert status["arxiv"].last_error.endswith("1 more failed: baseline beta")
     # The other source still landed.
     assert "research-blog-0007" in news_keys(world)
     assert status["news:research"].last_error is None and status["news:research"].last_success > NOW
@@ -208,6 +222,115 @@ def test_a_feed_fault_keeps_the_stored_news_and_arxiv_still_lands(world, name):
     assert status["arxiv"].last_error is None and "2611.08888" in paper_ids(world)
 
 
+# ---------------------------------------------------------------- throttled and hanging hosts
+
+
+def test_a_retry_after_on_a_job_s_last_try_delays_the_next_job_s_first_request(world):
+    """Regression: the server's wait was dropped after a job's last try, and the next job asked 3 s later."""
+    world.break_route(API, Reply(429, b"slow down", {"Retry-After": "5"}),
+                      when=lambda request: request.params["search_query"] == FIRST)
+    run = world.run("arxiv")
+    assert run.code == 1
+    asked = list(zip(run.outcome.requests, world.server.log, strict=True))  # arXiv only: its times and queries
+    last_try = max(i for i, (_, request) in enumerate(asked) if request.params["search_query"] == FIRST)
+    (then, _), (after, following) = asked[last_try], asked[last_try + 1]
+    assert following.params["search_query"] != FIRST  # the next job's first request...
+    assert after.at - then.at == 5.0  # ...waited as the server asked
+    assert statuses(world)["arxiv"].last_error.startswith("trend first-trend: papers: HTTP 429; gave up after 3 tries")
+
+
+def test_a_hanging_arxiv_costs_at_most_its_budget_and_the_feeds_still_land(world):
+    before = prepare(world)
+    clock = FakeClock()
+    # arXiv takes every request and never answers: each costs the client its connect and read timeouts.
+    world.server.routes[API] = Hang(clock, seconds=FAST.connect_timeout + FAST.read_timeout)
+    settings = HttpSettings(**{**FAST.__dict__, "backoff": 1.0, "host_budget": 20.0})
+    run = world.run(clock=clock, http=settings, now=NOW + dt.timedelta(hours=6))
+    assert run.code == 1
+    arxiv = [sent.at for sent in run.outcome.requests if sent.url.startswith(world.server.url("/"))]
+    news = [sent.at for sent in run.outcome.requests if sent.url.startswith(world.news.url("/"))]
+    # The time arXiv cost the run, less the 3 s spacing owed to any host, stays within its budget...
+    hung = clock.time - 1000.0 - 3.0 * len(news)
+    assert hung - 3.0 * len(arxiv) <= 20.0, (hung, arxiv)
+    assert len(arxiv) == 4  # 3 tries for the first job, 1 for the second (the old rule asked 9 times)
+    # ...the rest of its jobs were not asked, and say why...
+    error = statuses(world)["arxiv"].last_error
+    assert re.search(r"2 not asked \(.*the 20 s this run allows a host\): baseline alpha, baseline beta$", error)
+    assert part(snapshot(world.root), ARXIV_FILES) == part(before, ARXIV_FILES)
+    # ...and the feeds, on another host, were collected as usual.
+    assert "research-blog-0007" in news_keys(world)
+    assert all(s.last_error is None for name, s in statuses(world).items() if name.startswith("news:"))
+
+
+def add_trends(world: World, count: int) -> list[str]:
+    """`count` more trends like second-trend, each with its own query (the fake arXiv serves its document)."""
+    template = store.load(world.root).trends[-1]
+    ids = []
+    for number in range(1, count + 1):
+        trend_id = f"rotation-{number:02d}"
+        query = f'abs:"rotation {number}"'
+        evidence = template.evidence.model_copy(update={"arxiv_query": query})
+        store.save_trend(world.root, template.model_copy(update={"id": trend_id, "title": f"Rotation {number}",
+                                                                  "evidence": evidence}))
+        world.arxiv.papers[query] = "second-trend.xml"
+        ids.append(trend_id)
+    return ids
+
+
+def test_under_a_daily_throttle_every_trend_gets_its_turn(world):
+    """arXiv answers K requests per run, then only 429s. A job costs at most 3 requests (its papers and two
+    months of counts), so a run refreshes at least k = K // 3 jobs, and the rotation reaches all N jobs
+    (trends and area baselines) within ceil(N / k) runs; a fixed order would refresh the same ones every day."""
+    add_trends(world, 6)
+    budget = {"left": 0}
+
+    def throttled(request: Request) -> Reply:
+        budget["left"] -= 1
+        return world.arxiv(request) if budget["left"] >= 0 else Reply(429, b"rate exceeded")
+
+    world.server.routes[API] = throttled
+    trends = [t.id for t in store.load(world.root).trends]
+    jobs = {f"trend {t}" for t in trends} | {"baseline alpha", "baseline beta"}
+    allowed = 7
+    runs_needed = math.ceil(len(jobs) / (allowed // 3))
+
+    def refreshed() -> set[str]:
+        # Every job of a run either succeeded or now waits its turn.
+        return jobs - {waiting.job for waiting in stored(world.root, WAITING_JOBS)}
+
+    refreshed_by_run = []
+    for day in range(runs_needed):
+        budget["left"] = allowed
+        run = world.run("arxiv", now=NOW + dt.timedelta(days=day), page_size=100)
+        refreshed_by_run.append(refreshed())
+        if day < runs_needed - 1:
+            assert run.code == 1 and "not asked" in statuses(world)["arxiv"].last_error
+    assert set().union(*refreshed_by_run) == jobs
+    assert all(len(done) >= allowed // 3 for done in refreshed_by_run)
+    assert not refreshed_by_run[0] & refreshed_by_run[1]  # the second day did not start where the first did
+    counted = {c.subject for c in stored(world.root, COUNTS) if c.month == "2026-11"}
+    assert set(trends) <= counted
+    # Once every job has had its turn, the next day goes on with those refreshed longest ago: the last
+    # day took the first day's jobs (and the baselines), so now the second day's come first.
+    budget["left"] = allowed
+    world.run("arxiv", now=NOW + dt.timedelta(days=runs_needed), page_size=100)
+    assert refreshed_by_run[1] <= refreshed() and not refreshed() & refreshed_by_run[-1]
+
+
+def test_the_rotation_forgets_jobs_that_no_longer_exist(world):
+    add_trends(world, 1)
+    world.break_route(API, Reply(503), when=lambda request: "rotation 1" in request.params["search_query"])
+    assert world.run("arxiv").code == 1
+    assert [(w.source, w.job, w.waiting_since) for w in stored(world.root, WAITING_JOBS)] == [
+        ("arxiv", "trend rotation-01", NOW)]
+    # Still failing the next day: it keeps the day it started waiting.
+    assert world.run("arxiv", now=NOW + dt.timedelta(days=1)).code == 1
+    assert [w.waiting_since for w in stored(world.root, WAITING_JOBS)] == [NOW]
+    (world.root / "trends" / "beta" / "rotation-01.yaml").unlink()
+    assert world.run("arxiv", now=NOW + dt.timedelta(days=2)).code == 0
+    assert stored(world.root, WAITING_JOBS) == []
+
+
 # ---------------------------------------------------------------- refusals and interruptions
 
 
@@ -247,6 +370,23 @@ def test_news_needs_a_feed_list_and_a_contact(world):
     assert world.server.log[-1].headers["user-agent"].endswith("(+mailto:team@example.org)")
     with pytest.raises(ConfigError, match="no feed list"):
         world.run("news", environ={"TRENDKB_CONTACT": "team@example.org"})
+
+
+def test_the_contact_is_the_repository_s_issues_page_unless_given(world):
+    feeds = world.root / "trends" / "feeds.yaml"
+    feeds.write_text("\n".join(line for line in feeds.read_text().splitlines() if not line.startswith("contact:")))
+    (world.root / "mkdocs.yml").write_text("site_name: fixture\nextra:\n  trendkb:\n"
+                                           "    repo_url: https://git.acme-lab.io/ml/trends\n")
+
+    def agent(**environ) -> str:
+        world.server.log.clear()
+        assert world.run("arxiv", trend="first-trend", environ=environ).code == 0
+        return world.server.log[-1].headers["user-agent"]
+
+    assert agent().endswith("(+https://git.acme-lab.io/ml/trends/issues)")
+    assert agent(TRENDKB_REPO_URL="https://github.com/acme-lab/trends").endswith(
+        "(+https://github.com/acme-lab/trends/issues)")
+    assert agent(TRENDKB_CONTACT="trends@acme-lab.io").endswith("(+mailto:trends@acme-lab.io)")
 
 
 class InterruptingClock(FakeClock):

@@ -105,38 +105,33 @@ ENGINES = ("mkdocs", "zensical")
 TRENDKB = Path(sys.executable).with_name("trendkb")  # the venv's console script
 
 
-def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess:
+def _run(command: list[str], cwd: Path, environ: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False,
-                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **environ})
 
 
-def render_source(root: Path) -> subprocess.CompletedProcess:
-    """`trendkb render` into ROOT/site-src, as `make site` runs it."""
-    return _run([str(TRENDKB), "--root", str(root), "render"], cwd=root)
-
-
-def make_site(root: Path, out: Path, engine: str = "mkdocs") -> subprocess.CompletedProcess:
-    """What `make site` (ENGINE=...) does: render the site's source, then build it with the engine into `out`.
-    On failure, the failing step's result."""
-    rendered = render_source(root)
+def make_site(root: Path, out: Path, engine: str = "mkdocs", **environ: str) -> subprocess.CompletedProcess:
+    """What `make site` (ENGINE=...) does: `trendkb render` into ROOT/site-src, then the engine builds that
+    folder into `out`. On failure, the failing step's result."""
+    rendered = _run([str(TRENDKB), "--root", str(root), "render"], root, environ)
     if rendered.returncode != 0:
         return rendered
     source = root / "site-src"
     if engine == "mkdocs":
         return _run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(source / "mkdocs.yml"),
-                     "-d", str(out)], cwd=root)
+                     "-d", str(out)], root, environ)
     built = _run([sys.executable, "-m", "zensical", "build", "--strict", "--clean", "-f", str(source / "mkdocs.yml")],
-                 cwd=root)
+                 root, environ)
     if built.returncode == 0:
         shutil.rmtree(out, ignore_errors=True)
         shutil.move(source / "site", out)
     return built
 
 
-def mkdocs_build(root: Path, out: Path) -> subprocess.CompletedProcess:
+def mkdocs_build(root: Path, out: Path, **environ: str) -> subprocess.CompletedProcess:
     """`mkdocs build` in the repository: the same site, through the hooks (site_hooks/hooks.py)."""
     return _run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(root / "mkdocs.yml"),
-                 "-d", str(out)], cwd=root)
+                 "-d", str(out)], root, environ)
 
 
 @pytest.fixture(scope="session")

@@ -49,6 +49,19 @@ def test_plotly_is_loaded_lazily_and_chart_data_stays_out_of_search(fixture_site
     assert trend.get("boost") == 3
 
 
+def test_the_deployment_settings_reach_the_site(tmp_path: Path):
+    root = site_root(tmp_path, hostile=False)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("stale_after_days: 3", "stale_after_days: 0"))
+    result = mkdocs_build(root, tmp_path / "site", TRENDKB_REPO_URL="https://github.com/acme-lab/ml-trends")
+    assert result.returncode == 0, result.stderr
+    trend = (tmp_path / "site" / "trends" / "second-trend" / "index.html").read_text(encoding="utf-8")
+    assert "https://github.com/acme-lab/ml-trends/edit/main/trends/beta/second-trend.yaml" in trend
+    home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    # The fixture's last collection is from 2026-11-24: older than 0 days by the time any test runs.
+    assert 'class="admonition warning"' in home and "The collected data may be out of date" in home
+
+
 def test_invalid_record_fails_the_build_with_the_validate_message(tmp_path: Path):
     root = site_root(tmp_path, hostile=False)
     record = root / "trends" / "alpha" / "first-trend.yaml"

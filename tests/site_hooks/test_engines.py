@@ -26,8 +26,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.engines]
 # What opens each engine's search; both link a result to its page with the query in `h=` (search.highlight).
 SEARCH_BOX = {"mkdocs": "input.md-search__input", "zensical": "button.md-search__button"}
 RESULT = "a[href*='?h=']"
-PAGES = ("", "explore/", "areas/alpha/", "trends/first-trend/", "trends/second-trend/", "changes/", "sources/",
-         "tags/", "examples/", "method/", "contributing/")
+PAGES = ("", "explore/", "emerging/", "areas/alpha/", "trends/first-trend/", "trends/second-trend/", "changes/",
+         "sources/", "tags/", "examples/", "method/", "contributing/")
 
 
 @pytest.fixture(scope="module", params=ENGINES)

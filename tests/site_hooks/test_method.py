@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from site_hooks import method
-from site_hooks.build import FRESHNESS_MARKER, MOMENTUM_MARKER, RINGS_MARKER
+from site_hooks.build import EMERGING_MARKER, FRESHNESS_MARKER, MOMENTUM_MARKER, RINGS_MARKER
 from tests.conftest import REPO
 from trendkb import momentum
 from trendkb.momentum import Label
@@ -26,11 +26,11 @@ def test_the_rules_state_every_label_with_the_numbers_the_code_uses(monkeypatch)
 
 def test_the_page_holds_each_marker_and_the_sections_the_site_promises():
     text = (REPO / "content" / "method.md").read_text(encoding="utf-8")
-    for marker in (MOMENTUM_MARKER, RINGS_MARKER, FRESHNESS_MARKER):
+    for marker in (MOMENTUM_MARKER, RINGS_MARKER, FRESHNESS_MARKER, EMERGING_MARKER):
         assert text.count(marker) == 1, marker
     headings = re.findall(r"^## (.+)$", text, flags=re.M)
     assert headings == ["Papers per month", "The area baseline", "Momentum", "News", "Rings",
-                        "Sources and how fresh they are", "Known biases"]
+                        "Sources and how fresh they are", "Emerging topics", "Known biases"]
     for caveat in ("arXiv is not all research", "Keyword queries miss and over-match",
                    "The current month is incomplete"):
         assert caveat in text

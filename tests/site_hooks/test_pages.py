@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -84,7 +85,8 @@ def test_pages_without_signals_say_so_and_draw_no_chart(bare_ctx):
 
 def test_home_ranks_rising_trends_and_shows_freshness(ctx):
     home = pages.home_sections(ctx)
-    assert sections(home) == ["What is rising", "The radar", "What changed lately", "How fresh the data is"]
+    assert sections(home) == ["What is rising", "The radar", "Emerging topics", "What changed lately",
+                              "How fresh the data is"]
     rising = home[home.index("## What is rising"):home.index("## The radar")]
     assert rising.index("first-trend") < rising.index("second-trend")
     assert '<a class="tkb-spark" href="trends/first-trend/#momentum"' in rising  # inline SVG, not a chart spec
@@ -92,6 +94,27 @@ def test_home_ranks_rising_trends_and_shows_freshness(ctx):
     assert '<a href="method/#momentum">rising (' in rising
     assert "Last successful collection: **2026-11-24 06:00 UTC**" in home
     assert "1 source(s) failed on their last run" in home
+
+
+def test_home_warns_when_the_newest_collection_is_older_than_the_setting(ctx):
+    assert "!!! warning" not in pages.home_sections(ctx)  # collected yesterday (FETCHED)
+    late = SiteContext(ctx.kb, TODAY + dt.timedelta(days=5), SETTINGS)
+    home = pages.home_sections(late)
+    assert home.startswith('!!! warning "The collected data may be out of date"\n    The newest successful '
+                           "collection is from 2026-11-24, 6 days ago")
+    assert "[Sources](sources.md)" in home
+    patient = SiteContext(ctx.kb, TODAY + dt.timedelta(days=5), Settings(stale_after_days=6))
+    assert "!!! warning" not in pages.home_sections(patient)
+
+
+def test_home_warns_when_no_collection_ever_succeeded(ctx):
+    failing = [s.model_copy(update={"last_success": None}) for s in ctx.statuses]
+    ctx.__dict__["statuses"] = failing
+    assert "No collection has succeeded yet" in pages.stale_notice(ctx, "index.md")
+
+
+def test_no_warning_before_the_first_collection(bare_ctx):
+    assert pages.stale_notice(bare_ctx, "index.md") == ""
 
 
 def test_explore_rows_carry_filter_attributes(ctx):
@@ -131,8 +154,21 @@ def test_changes_page_shows_the_newest_and_says_where_the_rest_is(ctx, monkeypat
 def test_sources_page_lists_status_and_escapes_errors(ctx):
     page = pages.sources_page(ctx)
     assert "<td>news:synthetic-feed</td>" in page
+    # The stale first: the feed never succeeded, arXiv did yesterday.
+    assert page.index("<td>news:synthetic-feed</td>") < page.index("<td>arxiv</td>")
     assert "HTTP 503 from https://example.org/feed.xml &lt;script&gt;x&lt;/script&gt;" in page
     assert "[trends.json](api/trends.json)" in page
+
+
+def test_stale_sources_come_first():
+    def status(source, day, error=None):
+        when = dt.datetime(2026, 11, day, tzinfo=dt.UTC) if day else None
+        return models.SourceStatus(source=source, kind="news", last_attempt=when, last_success=when,
+                                   last_error=error)
+
+    ordered = pages.stale_first([status("a-fresh", 24), status("b-old", 20), status("c-never", None),
+                                 status("d-old-failing", 20, "HTTP 503")])
+    assert [s.source for s in ordered] == ["c-never", "d-old-failing", "b-old", "a-fresh"]
 
 
 def test_nav_lists_every_area_and_trend(ctx):

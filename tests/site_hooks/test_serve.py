@@ -94,8 +94,8 @@ def search_entries(text: str) -> list[str]:
 def test_a_rebuild_after_an_edit_serves_what_a_fresh_build_serves(tmp_path, change):
     root = generate(tmp_path / "kb", Size(areas=2, trends=6, papers=120, news=20, months=14, feeds=1))
     path = sorted((root / "trends").glob("synthetic-area-1/*.yaml"))[0]
-    pages = ["", "explore/", "changes/", "tags/", "sources/", "examples/", "contributing/", "areas/synthetic-area-1/",
-             "areas/synthetic-area-2/", "method/", "api/trends.json", f"trends/{path.stem}/",
+    pages = ["", "explore/", "emerging/", "changes/", "tags/", "sources/", "examples/", "contributing/",
+             "areas/synthetic-area-1/", "areas/synthetic-area-2/", "method/", "api/trends.json", f"trends/{path.stem}/",
              *(f"trends/{other.stem}/" for other in sorted((root / "trends").glob("*/*.yaml"))
                if other.parent.name != "signals" and other != path)]
     first = Server(root, [*SERVE_OPTIONS, "--verbose"])  # --verbose: MkDocs logs the events of each page it renders

@@ -9,17 +9,23 @@ or format.
     trends/signals/arxiv/YYYY-MM.jsonl        papers, by month of first version
     trends/signals/news/YYYY-MM.jsonl         news items, by month published
     trends/signals/counts.csv                 papers per month per trend and area baseline
+    trends/signals/listings/YYYY-MM.jsonl     phrase counts of the areas' arXiv listings, by month
+    trends/signals/listings/months.csv        papers per month per area in those listings
     trends/signals/status.jsonl               the last run of each source
-    trends/signals/state/*.jsonl              the collectors' bookkeeping
+    trends/signals/state/*.jsonl              the collectors' bookkeeping (watermarks, validators, job rotation)
 """
 
 from trendkb.signals.kinds import (
     COUNT_QUERIES,
     COUNTS,
     FEED_CACHES,
+    LISTING_DAYS,
+    LISTING_MONTHS,
+    LISTING_TERMS,
     NEWS,
     PAPERS,
     STATUS,
+    WAITING_JOBS,
     WATERMARKS,
     Kind,
     register,
@@ -30,7 +36,8 @@ from trendkb.signals.lock import LockHeld, RunLock
 from trendkb.signals.store import Outcome, SignalStore, clean_leftovers
 
 __all__ = [
-    "COUNTS", "COUNT_QUERIES", "FEED_CACHES", "NEWS", "PAPERS", "STATUS", "WATERMARKS",
+    "COUNTS", "COUNT_QUERIES", "FEED_CACHES", "LISTING_DAYS", "LISTING_MONTHS", "LISTING_TERMS", "NEWS", "PAPERS",
+    "STATUS", "WAITING_JOBS", "WATERMARKS",
     "Kind", "LockHeld", "Outcome", "RunLock", "SignalStore", "clean_leftovers", "register", "registered",
     "unregister",
 ]

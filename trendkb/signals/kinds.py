@@ -8,7 +8,8 @@ and nothing else learns its paths or its format.
 The file format follows from the path: `.jsonl` is JSON Lines (one record a
 line, keys in model order, lines sorted by record key), `.csv` is one row a
 record with the model's fields as columns. A path with `{month}` splits the
-records into one file per month of the date field named by `month`.
+records into one file per month of the field named by `month`: a date, or a
+month written YYYY-MM.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class Kind(Generic[R]):
     model: type[R]  # the pydantic model every record must pass
     key: tuple[str, ...]  # the fields that identify a record; one record per key across all files
     path: str  # where the records live, relative to trends/signals/: 'arxiv/{month}.jsonl'
-    month: str | None = None  # for a path with {month}: the date field that picks the file
+    month: str | None = None  # for a path with {month}: the date (or YYYY-MM) field that picks the file
     title: str = ""  # how the Sources page names the kind: 'arXiv papers'
     about: str = ""  # one line on the Sources page: what a record is, and who writes it
     # How a record put over a stored one with the same key combines with it; None: the new one replaces it.
@@ -70,8 +71,8 @@ class Kind(Generic[R]):
         """The file a record belongs in, relative to trends/signals/."""
         if self.month is None:
             return self.path
-        day = getattr(record, self.month)
-        return self.path.replace("{month}", f"{day.year:04d}-{day.month:02d}")
+        year, month = year_month(getattr(record, self.month))
+        return self.path.replace("{month}", f"{year:04d}-{month:02d}")
 
     def check(self) -> None:
         """Raise ValueError when the declaration cannot work; `register` calls it."""
@@ -90,6 +91,13 @@ class Kind(Generic[R]):
             nested = [name for name, info in fields.items() if not _flat(info.annotation)]
             if nested:
                 raise ValueError(f"kind {self.name}: a CSV row holds plain values, not {', '.join(nested)}")
+
+
+def year_month(value: Any) -> tuple[int, int]:
+    """The year and month of a date, a datetime or a 'YYYY-MM' text."""
+    if isinstance(value, str):
+        return int(value[:4]), int(value[5:7])
+    return value.year, value.month
 
 
 def _flat(annotation: Any) -> bool:
@@ -171,4 +179,28 @@ COUNT_QUERIES = register(Kind(
     name="count-queries", model=models.CountQuery, key=("subject",), path="state/count-queries.jsonl",
     evidence=False, title="Count queries",
     about="The query behind each subject's monthly counts; when it changes, the old counts are dropped.",
+))
+# Only the jobs that are behind are kept, so a day on which every job succeeds leaves the file as it was.
+WAITING_JOBS = register(Kind(
+    name="waiting-jobs", model=models.WaitingJob, key=("source", "job"), path="state/waiting.jsonl", evidence=False,
+    title="Jobs waiting their turn",
+    about="Collector jobs that failed or were not asked in their last run; the next run starts with those that "
+          "waited longest, so a throttled day still moves the rotation on.",
+))
+LISTING_TERMS = register(Kind(
+    name="listing-terms", model=models.ListingTerm, key=("month", "phrase"), path="listings/{month}.jsonl",
+    month="month", title="Listing phrases",
+    about="How many papers of each area's arXiv listings used a phrase in a month, with up to three example ids; "
+          "no abstracts are kept. The Emerging page is computed from these.",
+))
+LISTING_MONTHS = register(Kind(
+    name="listing-months", model=models.ListingMonth, key=("month", "area"), path="listings/months.csv",
+    title="Listing months",
+    about="Papers per month in each area's arXiv categories, the phrase floor, and whether the month was read "
+          "through the API or summed from daily listings.",
+))
+LISTING_DAYS = register(Kind(
+    name="listing-days", model=models.ListingDay, key=("day",), path="state/listing-days.jsonl", evidence=False,
+    title="Listing days", about="The daily arXiv listings already counted into a month that the API has not "
+                                "settled yet, so a listing is never counted twice.",
 ))

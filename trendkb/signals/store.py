@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from trendkb import models
 from trendkb.problems import Problem
 from trendkb.signals import formats
-from trendkb.signals.kinds import Kind, registered
+from trendkb.signals.kinds import Kind, registered, year_month
 from trendkb.signals.lock import LOCK_NAME
 from trendkb.yamlio import is_leftover_temp, write_atomic
 
@@ -132,8 +132,7 @@ class SignalStore:
             year, month = int(stem[:4]), int(stem[5:7])
         for line, record in records:
             key = key_of(record)
-            day = getattr(record, month_field) if month_field else None
-            if day is not None and (day.year != year or day.month != month):
+            if month_field is not None and year_month(getattr(record, month_field)) != (year, month):
                 problems.append(Problem(shown, line, month_field, f"this record belongs in "
                                                                   f"{self.shown}/{kind.file_of(record)}; move the "
                                                                   "line there"))
