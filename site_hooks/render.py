@@ -140,6 +140,21 @@ def write_tree(folder: Path, files: Mapping[str, bytes | Path]) -> tuple[list[st
     return written, sorted(removed)
 
 
+def check_folder(folder: Path, root: Path, content: Path) -> None:
+    """Refuse a folder whose files a render would overwrite or remove without owning them."""
+    where = folder.resolve()
+    for source in (content.resolve(), (root / store.TRENDS_DIR).resolve()):
+        if where == source or source in where.parents:
+            raise RenderError(f"{folder} is inside {source.name}/, which people write; render somewhere else")
+    if where == root.resolve() or where in root.resolve().parents:
+        raise RenderError(f"{folder} holds the repository; render into a folder of its own, e.g. {DEFAULT_OUT}/")
+    config = folder / CONFIG_FILE
+    if folder.is_dir() and any(folder.iterdir()) and not (
+            config.is_file() and config.read_text(encoding="utf-8").startswith(CONFIG_HEADER)):
+        raise RenderError(f"{folder} holds files that `trendkb render` did not write, and a render removes what is "
+                          "not part of the site; give a new or empty folder")
+
+
 def load_valid(root: Path, today: dt.date, reuse: store.KnowledgeBase | None = None) -> store.KnowledgeBase:
     """The knowledge base, checked as `trendkb validate` checks it; `reuse` takes over unchanged signal files."""
     kb = store.load(root, reuse=reuse)
@@ -155,8 +170,7 @@ def render(root: Path, kb: store.KnowledgeBase, today: dt.date, out: Path | None
     config = read_config(root)
     folder = Path(out) if out is not None else root / DEFAULT_OUT
     content = root / config.get("docs_dir", "docs")
-    if content.resolve() == folder.resolve() or content.resolve() in folder.resolve().parents:
-        raise RenderError(f"{folder} is inside {content}, the hand-written pages; render somewhere else")
+    check_folder(folder, root, content)
     site = build_site(kb, today, settings(config, os.environ))
     files = source_files(content, site)
     written, removed = write_tree(folder / DOCS, files)

@@ -102,10 +102,18 @@ def test_a_hand_written_page_on_a_generated_path_is_refused(root):
         rendered(root)
 
 
-def test_the_folder_may_not_be_inside_the_hand_written_pages(root):
+@pytest.mark.parametrize("where, message", [
+    ("content/out", "inside content/"), ("trends/out", "inside trends/"), (".", "holds the repository"),
+    ("..", "holds the repository"), ("../elsewhere", "did not write"),
+])
+def test_a_folder_the_render_does_not_own_is_refused(root, where, message):
+    (root.parent / "elsewhere").mkdir()
+    (root.parent / "elsewhere" / "notes.txt").write_text("mine")
+    before = snapshot(root.parent)
     kb = render.load_valid(root, TODAY)
-    with pytest.raises(render.RenderError, match="inside"):
-        render.render(root, kb, TODAY, root / "content" / "out")
+    with pytest.raises(render.RenderError, match=message):
+        render.render(root, kb, TODAY, root / where)
+    assert snapshot(root.parent) == before
 
 
 def test_an_invalid_knowledge_base_is_not_rendered(root):
