@@ -56,7 +56,8 @@ validate: $(VENV)/.installed
 # The site's source, checked and written by `trendkb render` into site-src/, then built into site/
 # by an engine: MkDocs (the default), or Zensical with `make site ENGINE=zensical` (the `zensical`
 # extra, installed on first use). Zensical builds only inside the config's folder, so its site is
-# moved into place; `--clean` makes it write every file, not trust a cache of the moved ones.
+# moved into place; its cache (site-src/.cache) still writes every file again, and spares it most of
+# the rendering when few pages changed.
 ENGINE ?= mkdocs
 SITE_SRC := site-src
 ifeq ($(ENGINE),mkdocs)
@@ -66,7 +67,7 @@ site: $(VENV)/.installed
 else ifeq ($(ENGINE),zensical)
 site: $(VENV)/.installed-zensical
 	$(BIN)/trendkb render --out $(SITE_SRC)
-	$(BIN)/zensical build --strict --clean --config-file $(SITE_SRC)/mkdocs.yml
+	$(BIN)/zensical build --strict --config-file $(SITE_SRC)/mkdocs.yml
 	rm -rf site && mv $(SITE_SRC)/site site
 else
 site:
