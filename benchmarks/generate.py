@@ -33,7 +33,18 @@ from pathlib import Path
 
 from trendkb import models, store
 from trendkb.momentum import baseline_subject
-from trendkb.signals import COUNT_QUERIES, COUNTS, NEWS, PAPERS, STATUS, WATERMARKS, Kind, SignalStore
+from trendkb.signals import (
+    COUNT_QUERIES,
+    COUNTS,
+    DOWNLOADS,
+    NEWS,
+    PAPERS,
+    REPO_SNAPSHOTS,
+    STATUS,
+    WATERMARKS,
+    Kind,
+    SignalStore,
+)
 from trendkb.yamlio import dump_yaml, write_atomic
 
 REPO = Path(__file__).resolve().parent.parent
@@ -118,6 +129,9 @@ def _trend(rng: random.Random, index: int, area: str, ids: list[str], notebooks:
                    "arxiv_id": f"2401.{index * 10 + k:05d}"} for k in range(rng.randint(2, 4))]
     references += [{"title": f"Synthetic repository {number}", "url": f"https://example.org/synthetic/repo/{number}",
                     "kind": "repo"}]
+    # Adoption evidence for most trends; the names say they are made up. Empty lists are left out, as `fmt` does.
+    adoption = {"packages": [f"synthetic-package-{number}-{k + 1}" for k in range(rng.choice((0, 1, 1, 2)))],
+                "repos": [f"synthetic-org/synthetic-repo-{number}"] if rng.random() < 0.6 else []}
     paragraphs = [f"{NOTICE} trend. " + ". ".join(_words(rng, 14).capitalize() for _ in range(5)) + "."
                   for _ in range(3)]
     return {
@@ -136,6 +150,7 @@ def _trend(rng: random.Random, index: int, area: str, ids: list[str], notebooks:
             "arxiv_query": f'abs:"synthetic trend {number}"',
             "news_keywords": [f"synthetic keyword {number}", _words(rng, 2)],
             "references": references,
+            **{field: names for field, names in adoption.items() if names},
         },
         "examples": examples,
         "related": sorted(rng.sample([i for i in ids if i != ids[index]], min(3, len(ids) - 1))),
@@ -222,6 +237,34 @@ def _counts(rng: random.Random, trends: list[dict], areas: list[dict], months: l
     return out
 
 
+def _adoption(rng: random.Random, trends: list[dict], months: list[str],
+              today: dt.date) -> tuple[list[models.PackageDownloads], list[models.RepoSnapshot]]:
+    """Downloads per month of every package (growing, steady or shrinking with noise; the month in progress
+    up to today) and a weekly snapshot of every repository, over the same months."""
+    downloads, snapshots = [], []
+    start = dt.date(int(months[0][:4]), int(months[0][5:]), 1)
+    for trend in trends:
+        for package in trend["evidence"].get("packages", []):
+            level, growth = rng.uniform(500, 200_000), rng.choice((1.08, 1.0, 0.96, 1.03))
+            for i, month in enumerate(months):
+                first, last = _month_days(month, today)
+                downloads.append(models.PackageDownloads(
+                    package=package, month=month, downloads=int(level * growth ** i * rng.uniform(0.85, 1.15)),
+                    first_day=first, last_day=last))
+        for repo in trend["evidence"].get("repos", []):
+            stars, weekly = rng.randrange(50, 20_000), rng.uniform(1, 80)
+            pace = rng.choice((1.02, 1.0, 0.98))
+            day = start
+            while day <= today:
+                stars += int(weekly * rng.uniform(0.5, 1.5))
+                weekly *= pace
+                snapshots.append(models.RepoSnapshot(repo=repo, day=day, stars=stars, forks=stars // 8,
+                                                     open_issues=rng.randrange(300), release="v1.0.0",
+                                                     released=start, pushed=day))
+                day += dt.timedelta(days=7)
+    return downloads, snapshots
+
+
 # ---------------------------------------------------------------- the whole knowledge base
 
 
@@ -286,6 +329,11 @@ def generate(root: Path, size: Size = Size(), today: dt.date | None = None, seed
     kept = SignalStore(signals)
     for count in _counts(rng, trends, areas, months, today):
         kept.put(COUNTS, count)
+    downloads, snapshots = _adoption(rng, trends, months, today)
+    for record in downloads:
+        kept.put(DOWNLOADS, record)
+    for snapshot in snapshots:
+        kept.put(REPO_SNAPSHOTS, snapshot)
     stamp = dt.datetime(today.year, today.month, today.day, 6, tzinfo=dt.UTC)
     kept.put(STATUS, models.SourceStatus(source="arxiv", kind="arxiv", last_attempt=stamp, last_success=stamp,
                                          items_added=120))

@@ -30,6 +30,9 @@ from trendkb.signals import SignalStore
 from trendkb.store import KnowledgeBase
 
 DEFAULT_ARXIV_URL = "https://export.arxiv.org/api/query"
+DEFAULT_PYPISTATS_URL = "https://pypistats.org/api"
+DEFAULT_GITHUB_API_URL = "https://api.github.com"
+DEFAULT_CLICKPY_URL = "https://sql-clickhouse.clickhouse.com"
 # arXiv's daily new-submission listings: the categories follow, joined with '+'.
 DEFAULT_LISTING_URL = "https://rss.arxiv.org/rss/"
 
@@ -50,6 +53,11 @@ class Options:
     since: dt.date | None = None  # papers updated / news published on or after this day
     backfill_months: int = 0  # also count (listings: read) this many months before the current one
     arxiv_url: str = DEFAULT_ARXIV_URL
+    pypistats_url: str = DEFAULT_PYPISTATS_URL  # an API base: /packages/<name>/overall is appended
+    github_api_url: str = DEFAULT_GITHUB_API_URL  # an API base: /repos/<owner>/<name> is appended
+    github_token: str | None = field(default=None, repr=False)  # GITHUB_TOKEN: sent to the GitHub API only
+    backfill_downloads: bool = False  # also ask ClickPy for the months before PyPI Stats' 180 days
+    clickpy_url: str = DEFAULT_CLICKPY_URL  # ClickHouse's HTTP interface; the query goes in its address
     listing_url: str = DEFAULT_LISTING_URL
     feeds_path: Path | None = None  # default: trends/feeds.yaml
     dry_run: bool = False

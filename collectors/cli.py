@@ -11,6 +11,7 @@ collectors, so a new source needs no edit here.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Callable
@@ -34,24 +35,42 @@ def cmd_collect(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
             raise UsageError(f"--since {since} is in the future (today is {today()})")
     if not 0 <= args.backfill_months <= 240:
         raise UsageError("--backfill-months takes a number of months from 0 to 240")
+    if args.source_delay is not None and not 0 <= args.source_delay <= 60:
+        raise UsageError("--source-delay takes a number of seconds from 0 to 60")
     if not 60 <= args.host_budget <= 3600:
         raise UsageError("--host-budget takes a number of seconds from 60 (room for one unanswered request) "
                          "to 3600")
-    arxiv_url = args.arxiv_url or os.environ.get("TRENDKB_ARXIV_URL") or collect_run.DEFAULT_ARXIV_URL
     listing_url = args.listing_url or os.environ.get("TRENDKB_LISTING_URL") or collect_run.DEFAULT_LISTING_URL
-    for name, url in (("arXiv API", arxiv_url), ("arXiv listing", listing_url)):
-        if not url.startswith(("http://", "https://")):
-            raise UsageError(f"the {name} URL {url!r} does not start with http:// or https://")
+    if not listing_url.startswith(("http://", "https://")):
+        raise UsageError(f"the arXiv listing URL {listing_url!r} does not start with http:// or https://")
+    settings = HttpSettings(host_budget=args.host_budget)
+    if args.source_delay is not None:
+        settings = dataclasses.replace(settings, min_interval=args.source_delay)
     options = collect_run.Options(
-        trend=args.trend, since=since, backfill_months=args.backfill_months, arxiv_url=arxiv_url,
+        trend=args.trend, since=since, backfill_months=args.backfill_months,
+        arxiv_url=_endpoint(args.arxiv_url, "TRENDKB_ARXIV_URL", collect_run.DEFAULT_ARXIV_URL, "arXiv API"),
         listing_url=listing_url,
-        feeds_path=Path(args.feeds) if args.feeds else None, dry_run=args.dry_run, debug=args.debug,
-        http=HttpSettings(host_budget=args.host_budget),
+        pypistats_url=_endpoint(args.pypistats_url, "TRENDKB_PYPISTATS_URL", collect_run.DEFAULT_PYPISTATS_URL,
+                                "PyPI Stats API"),
+        github_api_url=_endpoint(args.github_api_url, "TRENDKB_GITHUB_API_URL", collect_run.DEFAULT_GITHUB_API_URL,
+                                 "GitHub API"),
+        github_token=os.environ.get("GITHUB_TOKEN") or None, backfill_downloads=args.backfill_downloads,
+        clickpy_url=_endpoint(args.clickpy_url, "TRENDKB_CLICKPY_URL", collect_run.DEFAULT_CLICKPY_URL,
+                              "ClickPy (ClickHouse)"),
+        feeds_path=Path(args.feeds) if args.feeds else None, dry_run=args.dry_run, debug=args.debug, http=settings,
     )
     try:
         return collect_run.collect(root, args.source, options, collect_run.system_environment()).exit_code
     except collect_run.ConfigError as exc:
         raise UsageError(str(exc)) from None
+
+
+def _endpoint(given: str | None, variable: str, default: str, what: str) -> str:
+    """An endpoint from its option, else its environment variable, else the real service's."""
+    url = given or os.environ.get(variable) or default
+    if not url.startswith(("http://", "https://")):
+        raise UsageError(f"the {what} URL {url!r} does not start with http:// or https://")
+    return url
 
 
 def add_command(commands: argparse._SubParsersAction) -> None:
@@ -73,6 +92,22 @@ def add_command(commands: argparse._SubParsersAction) -> None:
     collect_cmd.add_argument("--arxiv-url", metavar="URL",
                              help="arXiv API endpoint (default: $TRENDKB_ARXIV_URL, else arXiv's own, "
                                   "export.arxiv.org)")
+    collect_cmd.add_argument("--pypistats-url", metavar="URL",
+                             help="PyPI Stats API base, to which /packages/<name>/overall is appended (default: "
+                                  "$TRENDKB_PYPISTATS_URL, else https://pypistats.org/api)")
+    collect_cmd.add_argument("--github-api-url", metavar="URL",
+                             help="GitHub API base, to which /repos/<owner>/<name> is appended (default: "
+                                  "$TRENDKB_GITHUB_API_URL, else https://api.github.com); $GITHUB_TOKEN, when set, "
+                                  "is sent there and nowhere else")
+    collect_cmd.add_argument("--backfill-downloads", action="store_true",
+                             help="also ask ClickPy's public ClickHouse for each package's monthly downloads before "
+                                  "PyPI Stats' 180 days (mirrors included, and marked so on the site)")
+    collect_cmd.add_argument("--clickpy-url", metavar="URL",
+                             help="ClickHouse HTTP endpoint for --backfill-downloads (default: $TRENDKB_CLICKPY_URL, "
+                                  "else https://sql-clickhouse.clickhouse.com)")
+    collect_cmd.add_argument("--source-delay", metavar="SECONDS", type=float,
+                             help="seconds between two requests to one host (default: 3); the real arXiv, "
+                                  "PyPI Stats and GitHub hosts never get less than their documented minimum")
     collect_cmd.add_argument("--listing-url", metavar="URL",
                              help="arXiv's daily listing feeds, to which the categories are added (default: "
                                   "$TRENDKB_LISTING_URL, else https://rss.arxiv.org/rss/)")

@@ -10,7 +10,14 @@ last asked each host holds for the whole run. It:
   (arXiv's terms ask for one request every three seconds; feed hosts get the same courtesy),
 - backs off on 429, 502, 503, 504, timeouts and broken connections: it honours
   Retry-After when the server sends it and doubles its own wait when not, and
-  gives up after `tries` attempts with a message saying what to do next.
+  gives up after `tries` attempts with a message saying what to do next,
+- reads the rate-limit headers of APIs that report their limits (GitHub's): a
+  403 or 429 that says it is a rate limit (`retry-after`, or
+  `x-ratelimit-remaining: 0` with `x-ratelimit-reset`) is waited out like
+  overload; a host still rate limiting after the last try is given up for the
+  run (below), so no quota is wasted; and an answer saying the quota is spent
+  makes the next request to that host wait for its reset, or gives the host up
+  when that is beyond its budget.
 
 What it learns about a host holds for every later request to that host, whichever
 job makes it: a Retry-After, or the backoff after a request's last try, delays the
@@ -42,10 +49,15 @@ import requests
 from collectors.limits import HttpSettings
 from trendkb import __version__
 
-__all__ = ["BadAnswer", "FetchError", "HostGivenUp", "HttpSettings", "PoliteSession", "Response", "RetryLater",
-           "Sent", "host_of", "retry_after", "user_agent"]
+__all__ = ["MIN_INTERVALS", "BadAnswer", "FetchError", "HostGivenUp", "HttpSettings", "PoliteSession", "Response",
+           "RetryLater", "Sent", "host_of", "min_interval", "quota_wait", "rate_limit_wait", "retry_after",
+           "user_agent"]
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+# The least time between two requests to each real host, whatever `min_interval` (--source-delay) says:
+# arXiv's terms ask for three seconds; PyPI Stats asks its users for restraint (its data changes once a
+# day) and GitHub for requests made one after another, a second apart for the heavier ones.
+MIN_INTERVALS = {"export.arxiv.org": 3.0, "arxiv.org": 3.0, "pypistats.org": 1.0, "api.github.com": 1.0}
 
 
 class FetchError(Exception):
@@ -58,7 +70,8 @@ class FetchError(Exception):
 
 
 class HostGivenUp(FetchError):
-    """The host has used up its time budget for this run; the request was not sent."""
+    """The host is not asked again in this run (its time budget is spent, or it kept rate limiting); the request
+    was not sent."""
 
 
 class RetryLater(Exception):
@@ -110,6 +123,34 @@ def retry_after(value: str | None, now: dt.datetime) -> float | None:
     return max(0.0, (when - now).total_seconds())
 
 
+def rate_limit_wait(status: int, headers: Mapping[str, str], now: dt.datetime) -> float | None:
+    """Seconds a rate-limited answer asks us to wait; None when the answer is not a rate limit.
+
+    A rate limit is a 403 or 429 from an API that reports its limits
+    (x-ratelimit-* headers, as GitHub's does) with Retry-After (GitHub's
+    secondary limits) or with x-ratelimit-remaining 0 and x-ratelimit-reset
+    (its primary limit, in epoch seconds). A 403 without them is a real
+    refusal, and a 429 without them (arXiv's) is overload, backed off from as usual.
+    """
+    if status not in (403, 429) or not any(name.lower().startswith("x-ratelimit-") for name in headers):
+        return None
+    after = retry_after(headers.get("Retry-After"), now)
+    return after if after is not None else quota_wait(headers, now)
+
+
+def quota_wait(headers: Mapping[str, str], now: dt.datetime) -> float | None:
+    """Seconds until the quota resets, when x-ratelimit-remaining says it is spent; else None."""
+    if headers.get("X-RateLimit-Remaining", "").strip() != "0":
+        return None
+    reset = headers.get("X-RateLimit-Reset", "").strip()
+    return max(0.0, int(reset) - now.timestamp()) if reset.isdigit() else None
+
+
+def min_interval(host: str, settings: HttpSettings) -> float:
+    """Seconds between two requests to `host`: the setting, but never less than the real host's minimum."""
+    return max(settings.min_interval, MIN_INTERVALS.get(host, 0.0))
+
+
 def host_of(url: str) -> str:
     """The host a URL's requests count against: its name and port, as in the URL."""
     return urlsplit(url).netloc.lower()
@@ -129,10 +170,11 @@ class _Host:
 class _Transient(Exception):
     """One attempt failed in a way that may pass: wait (`wait` seconds if the server said) and retry."""
 
-    def __init__(self, reason: str, wait: float | None = None):
+    def __init__(self, reason: str, wait: float | None = None, rate_limited: bool = False):
         super().__init__(reason)
         self.reason = reason
         self.wait = wait
+        self.rate_limited = rate_limited
 
 
 @dataclass
@@ -182,7 +224,8 @@ class PoliteSession:
         HostGivenUp when the host has used up its budget, so the request was not sent.
         """
         limits = self.settings
-        host = self._hosts.setdefault(host_of(url), _Host())
+        name = host_of(url)
+        host = self._hosts.setdefault(name, _Host())
         for attempt in range(1, limits.tries + 1):
             self._may_ask(host, url)
             self._wait_turn(host)
@@ -204,6 +247,9 @@ class PoliteSession:
                 # Whichever job asks this host next waits too, even after this request's last try.
                 host.lost += wait
                 host.ready_at = max(host.ready_at, self.clock() + wait)
+                if attempt == limits.tries and failure.rate_limited:
+                    # Asking again in this run would only spend quota the host says we do not have.
+                    host.given_up = f"{failure.reason} after {limits.tries} tries"
                 if attempt == limits.tries:
                     raise FetchError(f"{failure.reason}; gave up after {limits.tries} tries, "
                                      "the server seems overloaded or unreachable: try again later", url) from None
@@ -212,9 +258,10 @@ class PoliteSession:
                 raise
             else:
                 host.failing = 0
+                self._mind_quota(host, response)
                 return response
             finally:
-                host.ready_at = max(host.ready_at, self.clock() + limits.min_interval)
+                host.ready_at = max(host.ready_at, self.clock() + min_interval(name, limits))
         raise AssertionError("unreachable: the loop returns or raises")
 
     def _may_ask(self, host: _Host, url: str) -> None:
@@ -231,6 +278,17 @@ class PoliteSession:
                              f"unanswered request could take them past the {limits.host_budget:.0f} s this run "
                              "allows a host")
         return host.given_up
+
+    def _mind_quota(self, host: _Host, response: Response) -> None:
+        """An answer that says the quota is spent: the next request waits for its reset, if the budget allows."""
+        wait = quota_wait(response.headers, self.now())
+        if wait is None:
+            return
+        if host.lost + wait > self.settings.host_budget:
+            host.given_up = (f"its rate limit is spent for {wait / 60:.0f} more minutes, longer than the "
+                             f"{self.settings.host_budget:.0f} s this run allows a host")
+        else:
+            host.ready_at = max(host.ready_at, self.clock() + wait)
 
     def _wait_turn(self, host: _Host) -> None:
         delay = host.ready_at - self.clock()
@@ -253,6 +311,9 @@ class PoliteSession:
             raise _Transient(f"connection failed: {_reason(exc)}") from None
         try:
             status = answer.status_code
+            limited = rate_limit_wait(status, answer.headers, self.now())
+            if limited is not None:
+                raise _Transient(f"HTTP {status} (rate limited)", limited, rate_limited=True)
             if status in RETRY_STATUSES:
                 raise _Transient(f"HTTP {status}", retry_after(answer.headers.get("Retry-After"), self.now()))
             if status not in ok:

@@ -40,7 +40,10 @@ from pydantic import TypeAdapter, ValidationError
 import collectors
 from collectors.base import (
     DEFAULT_ARXIV_URL,
+    DEFAULT_CLICKPY_URL,
+    DEFAULT_GITHUB_API_URL,
     DEFAULT_LISTING_URL,
+    DEFAULT_PYPISTATS_URL,
     CollectError,
     Collector,
     ConfigError,
@@ -61,7 +64,8 @@ from trendkb.signals import STATUS, WAITING_JOBS, LockHeld, RunLock, clean_lefto
 ERROR_CHARS = 2000  # of a status record's last_error
 JOB_ERROR_CHARS = 400  # of each failed job's part in it
 
-__all__ = ["DEFAULT_ARXIV_URL", "DEFAULT_LISTING_URL", "ConfigError", "Environment", "Options", "choices", "collect"]
+__all__ = ["DEFAULT_ARXIV_URL", "DEFAULT_CLICKPY_URL", "DEFAULT_GITHUB_API_URL", "DEFAULT_LISTING_URL",
+           "DEFAULT_PYPISTATS_URL", "ConfigError", "Environment", "Options", "choices", "collect"]
 
 
 @dataclass
@@ -101,7 +105,7 @@ def _import_sources() -> None:
 def choices() -> list[str]:
     """What `trendkb collect` accepts: every registered source, and 'all'."""
     _import_sources()
-    return [*registered(), "all"]
+    return [*sorted(registered()), "all"]
 
 
 def collect(root: Path, what: str, options: Options, env: Environment | None = None) -> Outcome:
@@ -110,7 +114,7 @@ def collect(root: Path, what: str, options: Options, env: Environment | None = N
     root = Path(root)
     _import_sources()
     sources = registered()
-    names = list(sources) if what == "all" else [what]
+    names = sorted(sources) if what == "all" else [what]  # by name, whatever order the modules load in
     if any(name not in sources for name in names):
         raise ConfigError(f"unknown source '{what}'; choose one of {', '.join(choices())}")
     with _terminate_as_interrupt(), _locked(store.signals_dir(root)):

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from site_hooks import charts, emerging, exports, method, pages
+from site_hooks import adoption, charts, emerging, exports, method, pages
 from site_hooks.context import Settings, SiteContext, area_src, trend_src
 from site_hooks.reference import schema_reference, signals_reference
 from trendkb.store import KnowledgeBase
@@ -23,6 +23,7 @@ HOME_MARKER = "<!-- trendkb:home -->"
 REFERENCE_MARKER = "<!-- trendkb:schema-reference -->"
 SIGNALS_MARKER = "<!-- trendkb:signals-reference -->"
 MOMENTUM_MARKER = "<!-- trendkb:momentum-rules -->"
+ADOPTION_MARKER = "<!-- trendkb:adoption-rules -->"
 RINGS_MARKER = "<!-- trendkb:rings -->"
 FRESHNESS_MARKER = "<!-- trendkb:freshness -->"
 EMERGING_MARKER = "<!-- trendkb:emerging-method -->"
@@ -47,6 +48,7 @@ def chart_specs(ctx: SiteContext) -> dict[str, dict]:
     specs: dict[str, dict | None] = {}
     for trend in ctx.trends.values():
         specs[f"trend-{trend.id}"] = charts.trend_chart(ctx.series[trend.id], trend.title)
+        specs[f"adoption-{trend.id}"] = adoption.chart(ctx, trend)
     for area in ctx.areas.values():
         specs[f"area-{area.id}"] = charts.area_chart({t.title: ctx.series[t.id] for t in ctx.trends_in(area.id)})
     return {name: spec for name, spec in specs.items() if spec is not None}
@@ -70,6 +72,7 @@ def build_site(kb: KnowledgeBase, today: dt.date, settings: Settings | None = No
     ctx = SiteContext(kb=kb, today=today, settings=settings or Settings())
     with _stage(timings, "momentum"):
         ctx.momenta  # noqa: B018 (computed once here, so the stages below are timed without it)
+        ctx.adoption  # noqa: B018
     with _stage(timings, "emerging"):
         ctx.emerging  # noqa: B018 (found once here, like momentum)
     with _stage(timings, "charts"):
@@ -80,7 +83,8 @@ def build_site(kb: KnowledgeBase, today: dt.date, settings: Settings | None = No
     with _stage(timings, "pages"):
         site.markers = {HOME_MARKER: pages.home_sections(ctx), REFERENCE_MARKER: schema_reference(),
                         SIGNALS_MARKER: signals_reference(kb.signals.kinds),
-                        MOMENTUM_MARKER: method.momentum_rules(), RINGS_MARKER: method.ring_meanings(pages.RING_HELP),
+                        MOMENTUM_MARKER: method.momentum_rules(), ADOPTION_MARKER: method.adoption_rules(),
+                        RINGS_MARKER: method.ring_meanings(pages.RING_HELP),
                         FRESHNESS_MARKER: pages.freshness(ctx, "method.md"),
                         EMERGING_MARKER: emerging.method_text()}
         for area in ctx.areas.values():
@@ -98,6 +102,7 @@ def build_site(kb: KnowledgeBase, today: dt.date, settings: Settings | None = No
             files[f"feeds/{area.id}.xml"] = exports.area_feed(ctx, area.id)
         files["api/trends.json"] = exports.trends_json(ctx)
         files["api/monthly-counts.csv"] = exports.monthly_counts_csv(ctx)
+        files["api/adoption.csv"] = adoption.adoption_csv(ctx)
         files["api/emerging.json"] = emerging.export(ctx)
         files["feeds/changes.xml"] = exports.changes_feed(ctx)
     site.files = files

@@ -14,9 +14,10 @@ from functools import cached_property
 import pandas as pd
 
 from trendkb import models
+from trendkb.adoption import Adoption, adoption_of
 from trendkb.emerging import Detection, detect
 from trendkb.momentum import Momentum, all_series, momentum, month_of
-from trendkb.signals import COUNTS, LISTING_MONTHS, LISTING_TERMS, NEWS, PAPERS, STATUS
+from trendkb.signals import COUNTS, DOWNLOADS, LISTING_MONTHS, LISTING_TERMS, NEWS, PAPERS, REPO_SNAPSHOTS, STATUS
 from trendkb.store import KnowledgeBase
 
 
@@ -104,6 +105,27 @@ class SiteContext:
     @cached_property
     def momenta(self) -> dict[str, Momentum]:
         return {tid: momentum(frame) for tid, frame in self.series.items()}
+
+    @cached_property
+    def downloads_by_package(self) -> dict[str, dict[str, models.PackageDownloads]]:
+        """Each package's downloads by month, oldest first."""
+        out: dict[str, dict[str, models.PackageDownloads]] = {}
+        for record in self.kb.signals.records(DOWNLOADS):  # sorted by package, then month
+            out.setdefault(record.package, {})[record.month] = record
+        return out
+
+    @cached_property
+    def snapshots_by_repo(self) -> dict[str, list[models.RepoSnapshot]]:
+        """Each repository's snapshots, oldest first."""
+        out: dict[str, list[models.RepoSnapshot]] = {}
+        for record in self.kb.signals.records(REPO_SNAPSHOTS):  # sorted by repository, then day
+            out.setdefault(record.repo, []).append(record)
+        return out
+
+    @cached_property
+    def adoption(self) -> dict[str, Adoption]:
+        return adoption_of(self.trends.values(), self.kb.signals.records(DOWNLOADS),
+                           self.kb.signals.records(REPO_SNAPSHOTS), self.today)
 
     # ---- URLs
 

@@ -14,7 +14,7 @@ from site_hooks.markup import NO_SEARCH, esc
 AREA_MONTHS = 12  # months in an area's table; the chart above it has all of them
 
 
-def _details(summary: str, head: list[str], rows: list[list[str]]) -> str:
+def details(summary: str, head: list[str], rows: list[list[str]]) -> str:
     header = "".join(f'<th scope="col">{esc(cell)}</th>' for cell in head)
     body = "".join("<tr>" + f'<th scope="row">{row[0]}</th>' + "".join(f"<td>{cell}</td>" for cell in row[1:])
                    + "</tr>" for row in rows)
@@ -32,7 +32,7 @@ def trend_table(frame: pd.DataFrame) -> str:
              "" if baseline != baseline else str(int(baseline)),  # NaN: no baseline that month
              "" if share != share else f"{share:.2%}"]
             for month, papers, baseline, share in columns]
-    return _details("The chart as a table", ["Month", "Papers", "Area baseline", "Share of the area"], rows)
+    return details("The chart as a table", ["Month", "Papers", "Area baseline", "Share of the area"], rows)
 
 
 def area_table(frames: dict[str, pd.DataFrame]) -> str:
@@ -42,4 +42,4 @@ def area_table(frames: dict[str, pd.DataFrame]) -> str:
     for title, frame in frames.items():
         papers = dict(zip(frame["month"], frame["papers"], strict=True))
         rows.append([esc(title), *(str(int(papers[m])) if m in papers else "" for m in months)])
-    return _details(f"The chart as a table (last {len(months)} months)", ["Trend", *months], rows)
+    return details(f"The chart as a table (last {len(months)} months)", ["Trend", *months], rows)

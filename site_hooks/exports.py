@@ -13,6 +13,7 @@ import json
 import pandas as pd
 from feedgen.feed import FeedGenerator
 
+from site_hooks.adoption import trend_json
 from site_hooks.context import SiteContext, area_src, trend_src
 from site_hooks.markup import safe_url
 from site_hooks.pages import changes
@@ -25,7 +26,7 @@ def trends_json(ctx: SiteContext) -> str:
         {
             "id": t.id, "title": t.title, "area": t.area, "ring": str(t.ring), "summary": t.summary,
             "tags": t.tags, "momentum": str(ctx.momenta[t.id].label), "momentum_change": ctx.momenta[t.id].change,
-            "url": ctx.absolute(trend_src(t.id)), "updated": str(t.updated),
+            "url": ctx.absolute(trend_src(t.id)), "updated": str(t.updated), **trend_json(ctx, t),
         }
         for t in ctx.trends.values()
     ]

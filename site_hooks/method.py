@@ -7,6 +7,7 @@ threshold the site does not use.
 
 from __future__ import annotations
 
+from trendkb import adoption
 from trendkb import momentum as rules
 from trendkb.momentum import Label
 
@@ -42,3 +43,23 @@ def momentum_rules() -> str:
 
 def ring_meanings(help_text: dict[str, str]) -> str:
     return "\n".join(f"- **{ring}**: {text}." for ring, text in help_text.items()) + "\n"
+
+
+def adoption_rules() -> str:
+    window, months = adoption.WINDOW, 2 * adoption.WINDOW
+    threshold = f"{adoption.THRESHOLD:.0%}"
+    lines = [
+        f"Adoption momentum uses the rule of research momentum on a different count: the mean of the last "
+        f"**{window} complete months** against the **{window} months before them**, rising or falling at a change "
+        f"of **{threshold}** or more either way. What it counts:",
+        "",
+        "1. **Downloads per month**, summed over the PyPI packages the trend names, in the months where every one "
+        f"of them was counted for the whole month. Fewer than {adoption.MIN_DOWNLOADS:,} downloads in the "
+        f"{months} months gives **{Label.TOO_FEW_DOWNLOADS}**.",
+        f"2. When there are not {months} such months, and the trend names repositories: **stars gained per "
+        "month**, summed over them, from the last snapshot of each month (the series grows a snapshot a day "
+        f"from the first collection). Fewer than {adoption.MIN_STARS} new stars in the {months} months gives "
+        f"**{Label.TOO_FEW_STARS}**.",
+        f"3. Otherwise: **{Label.NO_DATA}**.",
+    ]
+    return "\n".join(lines) + "\n"

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
-from site_hooks import emerging, equivalents, radar, svg
+from site_hooks import adoption, emerging, equivalents, radar, svg
 from site_hooks.context import SiteContext, area_src, trend_src
 from site_hooks.markup import NO_SEARCH, esc, front_matter, html_block, link, render_markdown
 from trendkb import models
@@ -136,6 +136,10 @@ def radar_section(ctx: SiteContext) -> str:
             + html_block(figure))
 
 
+def research_vs_adoption_section(ctx: SiteContext) -> str:
+    return adoption.research_vs_adoption_section(ctx, HOME)
+
+
 def changes_section(ctx: SiteContext) -> str:
     recent = changes(ctx)[:8]
     return ("## What changed lately\n"
@@ -164,8 +168,8 @@ def stale_notice(ctx: SiteContext, page: str = HOME) -> str:
 
 
 # The home page, one section each; a new view of the home page is one more function here.
-HOME_SECTIONS = (stale_notice, rising_section, radar_section, emerging.home_section, changes_section,
-                 freshness_section)
+HOME_SECTIONS = (stale_notice, rising_section, radar_section, research_vs_adoption_section, emerging.home_section,
+                 changes_section, freshness_section)
 
 
 def home_sections(ctx: SiteContext) -> str:
@@ -218,7 +222,8 @@ def trend_page(ctx: SiteContext, trend: models.Trend, charts: set[str]) -> str:
         f"<h1>{esc(trend.title)}</h1>",
         f'<p class="tkb-lead">{esc(trend.summary)}</p>',
         f'<p>{ring_badge(trend.ring)} in <a href="{esc(ctx.rel(page, area_src(area.id)))}">{esc(area.title)}</a>'
-        f" · momentum: <strong>{momentum_link(ctx, page, trend.id)}</strong></p>",
+        f" · momentum: <strong>{momentum_link(ctx, page, trend.id)}</strong>"
+        f" · adoption: <strong>{adoption.adoption_link(ctx, page, trend.id)}</strong></p>",
         f'<p class="tkb-keywords">Keywords: {esc(", ".join(keywords))}</p>',
         tag_links(ctx, page, trend.tags) if trend.tags else "",
     ))
@@ -231,13 +236,18 @@ def trend_page(ctx: SiteContext, trend: models.Trend, charts: set[str]) -> str:
         f"<li><time>{change.date}</time> {ring_badge(change.ring)} {esc(change.reason)}</li>"
         for change in trend.ring_history), "</ol>"))
     out.append("## Momentum\n")
+    # Research and adoption side by side where the page is wide enough (trendkb.css), one above the other if not.
+    beside = adoption.trend_block(ctx, page, trend, charts)
     if f"trend-{trend.id}" in charts:
-        out.append(f"Momentum {momentum_link(ctx, page, trend.id)}: papers per month (bars) and their share of "
-                   "the area's arXiv papers (line).\n")
-        out.append(html_block(chart(ctx, page, f"trend-{trend.id}", f"papers per month for {trend.title}"),
-                              equivalents.trend_table(ctx.series[trend.id])))
+        out.append(html_block(
+            '<div class="tkb-pair"><section class="tkb-research">', "<h3>Research</h3>",
+            f"<p>Momentum {momentum_link(ctx, page, trend.id)}: papers per month (bars) and their share of the "
+            "area's arXiv papers (line).</p>",
+            chart(ctx, page, f"trend-{trend.id}", f"papers per month for {trend.title}"),
+            equivalents.trend_table(ctx.series[trend.id]), "</section>", beside, "</div>"))
     else:
         out.append(no_signals(ctx, page))
+        out.append(html_block('<div class="tkb-pair">', beside, "</div>"))
     out.append("## Use cases\n")
     for case in trend.use_cases:
         out.append(html_block(f"<h3>{esc(case.title)}</h3>", f'<p class="tkb-muted">{esc(case.sector)}</p>',
@@ -336,28 +346,33 @@ def signals_block(ctx: SiteContext, page: str, trend: models.Trend, limit: int =
 
 
 # Explore's sortable columns, in order; a column's index is its `sort` value in the address.
-EXPLORE_SORTABLE = ("Trend", "Area", "Ring", "Momentum")
+EXPLORE_SORTABLE = ("Trend", "Area", "Ring", "Momentum", "Adoption")
+# The labels research momentum can take (the others are adoption momentum's).
+RESEARCH_LABELS = [Label.RISING, Label.STEADY, Label.FALLING, Label.NEW, Label.TOO_FEW, Label.NO_DATA]
 
 
 def explore_page(ctx: SiteContext) -> str:
     page = "explore.md"
     rows = []
     for trend in ctx.trends.values():
-        mom = ctx.momenta[trend.id]
+        mom, used = ctx.momenta[trend.id], ctx.adoption[trend.id].momentum
         change = "" if mom.change is None else f"{mom.change:.4f}"
+        use_change = "" if used.change is None else f"{used.change:.4f}"
         rows.append(
             f'<tr data-area="{esc(trend.area)}" data-ring="{esc(trend.ring)}" data-momentum="{esc(mom.label)}" '
-            f'data-tags="{esc(" ".join(trend.tags))}">'
+            f'data-adoption="{esc(used.label)}" data-tags="{esc(" ".join(trend.tags))}">'
             f'<td data-sort="{esc(trend.title.lower())}">{trend_link(ctx, page, trend)}</td>'
             f'<td data-sort="{esc(trend.area)}">{esc(ctx.areas[trend.area].title)}</td>'
             f'<td data-sort="{list(models.Ring).index(trend.ring)}">{ring_badge(trend.ring)}</td>'
             f'<td data-sort="{change}">{momentum_link(ctx, page, trend.id)}</td>'
+            f'<td data-sort="{use_change}">{adoption.adoption_link(ctx, page, trend.id)}</td>'
             f'<td>{esc(", ".join(trend.tags))}</td></tr>'
         )
     options = {
         "area": [(a.id, a.title) for a in ctx.areas.values()],
         "ring": [(r.value, r.value) for r in models.Ring],
-        "momentum": [(label.value, label.value) for label in Label],
+        "momentum": [(label.value, label.value) for label in RESEARCH_LABELS],
+        "adoption": [(label.value, label.value) for label in adoption.LABELS],
     }
     selects = [
         f'<label>{name.title()} <select name="{name}"><option value="">any</option>'
@@ -372,9 +387,10 @@ def explore_page(ctx: SiteContext) -> str:
     return "\n".join([
         front_matter(title="Explore", description="Every trend in one filterable, sortable table.", hide=["toc"]),
         "# Explore\n",
-        "Filter by area, ring, momentum and tags (several tags match any of them); choose a column heading to "
-        "sort by it, and again to reverse. The address bar keeps the view, so a copied link opens the same "
-        f"table. [How momentum is computed]({ctx.md(page, 'method.md')}#momentum).\n",
+        "Filter by area, ring, research momentum, adoption momentum and tags (several tags match any of them); "
+        "choose a column heading to sort by it, and again to reverse. The address bar keeps the view, so a "
+        f"copied link opens the same table. [How momentum is computed]({ctx.md(page, 'method.md')}#momentum), "
+        f"and [adoption momentum]({ctx.md(page, 'method.md')}#adoption).\n",
         html_block('<form class="tkb-filters" data-tkb-explore>', *selects,
                    f'<details class="tkb-tags"><summary>Tags <span data-tkb-tag-count></span></summary>'
                    f"{tag_boxes}</details>",
@@ -437,6 +453,7 @@ def sources_page(ctx: SiteContext) -> str:
     out.append("\n".join(f"- [{name}]({ctx.md(page, path)}): {what}" for name, path, what in [
         ("trends.json", "api/trends.json", "every trend with its ring, momentum and URL"),
         ("monthly-counts.csv", "api/monthly-counts.csv", "arXiv papers per month per trend and baseline"),
+        ("adoption.csv", "api/adoption.csv", "downloads and stars per month per trend"),
         ("emerging.json", "api/emerging.json", "the emerging topics, best first, with their monthly counts"),
         ("changes.xml", "feeds/changes.xml", "Atom feed of ring moves and new entries"),
         *((f"{a.id}.xml", f"feeds/{a.id}.xml", f"Atom feed of new papers and news in {a.title}")

@@ -2,9 +2,10 @@
 
 People write `Area` (in `trends/areas.yaml`) and `Trend` (one file per trend
 under `trends/<area>/`). The collectors write the signal records under
-`trends/signals/`: `Paper`, `NewsItem`, `MonthlyCount`, the listing statistics
-(`ListingTerm`, `ListingMonth`) and `SourceStatus`, plus their own bookkeeping
-(`Watermark`, `FeedCache`, `CountQuery`, `ListingDay`); where each kind
+`trends/signals/`: `Paper`, `NewsItem`, `MonthlyCount`, `PackageDownloads`,
+`RepoSnapshot`, the listing statistics (`ListingTerm`, `ListingMonth`) and
+`SourceStatus`, plus their own bookkeeping (`Watermark`, `FeedCache`,
+`CountQuery`, `ListingDay`); where each kind
 is filed is declared in `trendkb.signals`. `FeedsFile` (`trends/feeds.yaml`)
 lists the news feeds they read.
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -42,6 +44,12 @@ ARXIV_ID_PATTERN = r"^(\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{2})?/\d{7})$"
 NOTEBOOK_PATTERN = r"^[a-z0-9][a-z0-9_\-]*\.ipynb$"
 
 
+# A PyPI project name as PEP 508 allows it: letters, digits and . _ -, starting and ending with a letter or digit.
+PACKAGE_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,98}[A-Za-z0-9])?$"
+# A GitHub repository, owner/name: an owner as GitHub allows (letters, digits, single inner hyphens) and a name
+# of letters, digits and . _ - ('.github' is one; '.' and '..' are not).
+REPO_PATTERN = (r"^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}/"
+                r"(?:[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}|\.[A-Za-z0-9_-][A-Za-z0-9._-]{0,98})$")
 # A GitHub user ('@octocat') or team ('@org/team'), as CODEOWNERS writes them.
 OWNER_PATTERN = r"^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9][A-Za-z0-9._-]*)?$"
 # What an editor checks through trends/schema.json; the model checks more (_check_http_url).
@@ -56,6 +64,25 @@ EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")
 # URLs that surely pass the checks below: http(s), a plain host name, no space or control character.
 _PLAIN_HTTP_URL = re.compile(r"https?://[A-Za-z0-9.\-]+(?::[0-9]{1,5})?(?:[/?#][^\s\x00-\x1f]*)?\Z")
+
+
+def package_key(name: str) -> str:
+    """A PyPI project's normalised name (PEP 503): what PyPI and PyPI Stats know it by, and its key in the store."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def repo_key(name: str) -> str:
+    """A GitHub repository's key in the store: GitHub reads owner and name without regard to case."""
+    return name.lower()
+
+
+def _listed_once(names: list[str], key: Callable[[str], str], what: str) -> list[str]:
+    seen: dict[str, str] = {}
+    for name in names:
+        if key(name) in seen:
+            raise ValueError(f"'{name}' names the same {what} as '{seen[key(name)]}'; list each {what} once")
+        seen[key(name)] = name
+    return names
 
 
 def _check_http_url(value: str) -> str:
@@ -101,6 +128,8 @@ ArxivId = Annotated[str, StringConstraints(pattern=ARXIV_ID_PATTERN)]
 # A counted phrase: 1 to 4 lower-case words, one space apart (see trendkb.phrases).
 PHRASE_PATTERN = r"^[a-z]{2,}(?: [a-z]{2,}){0,3}$"
 Contact = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_check_contact)]
+PackageName = Annotated[str, StringConstraints(pattern=PACKAGE_PATTERN)]
+RepoName = Annotated[str, StringConstraints(pattern=REPO_PATTERN)]
 
 
 class Record(BaseModel):
@@ -239,6 +268,28 @@ class Evidence(Record):
         json_schema_extra={"contains": {"properties": {"kind": {"const": "paper"}}, "required": ["kind"]}},
     )
 
+    # Left out of the file when empty, so trends without them keep their layout.
+    packages: list[PackageName] = Field(
+        default_factory=list, exclude_if=lambda names: not names, json_schema_extra={"uniqueItems": True},
+        description="PyPI projects whose downloads show the trend being adopted, as named on pypi.org "
+                    "(e.g. 'flwr', 'opacus'); only well-known packages that exist.",
+    )
+    repos: list[RepoName] = Field(
+        default_factory=list, exclude_if=lambda names: not names, json_schema_extra={"uniqueItems": True},
+        description="GitHub repositories (owner/name, e.g. 'optuna/optuna') whose stars, forks and releases "
+                    "show the trend being adopted.",
+    )
+
+    @field_validator("packages")
+    @classmethod
+    def _packages_once(cls, packages: list[str]) -> list[str]:
+        return _listed_once(packages, package_key, "package")
+
+    @field_validator("repos")
+    @classmethod
+    def _repos_once(cls, repos: list[str]) -> list[str]:
+        return _listed_once(repos, repo_key, "repository")
+
     @field_validator("references")
     @classmethod
     def _cites_a_paper(cls, references: list[Reference]) -> list[Reference]:
@@ -341,6 +392,48 @@ class MonthlyCount(Record):
     month: Month = Field(description="The month of submission counted, YYYY-MM.")
     count: int = Field(ge=0, description="Papers the query matched in that month (arXiv's total hit count).")
     fetched: dt.datetime = Field(description="When the count was asked for.")
+
+
+class DownloadsSource(StrEnum):
+    """Where a month of downloads comes from."""
+
+    PYPISTATS = "pypistats"  # PyPI Stats: without the mirrors it knows
+    CLICKPY = "clickpy"  # ClickPy's public ClickHouse (the opt-in backfill): every download, mirrors included
+
+
+class PackageDownloads(Record):
+    """Downloads of one PyPI project in one month, from PyPI Stats (known mirrors left out) or, for months
+    before its 180 days, from the opt-in ClickPy backfill."""
+
+    package: str = Field(description="The project's normalised name (lower case, runs of -_. as one -).")
+    month: Month = Field(description="The month counted, YYYY-MM.")
+    downloads: int = Field(ge=0, description="Downloads from the first to the last day counted.")
+    first_day: dt.date = Field(description="First day counted; after the 1st when the source's history starts "
+                                           "later in the month.")
+    last_day: dt.date = Field(description="Last day counted; before the month's end while the month is running.")
+    source: DownloadsSource = Field(default=DownloadsSource.PYPISTATS,
+                                    description="pypistats (without known mirrors) or clickpy (mirrors included).")
+
+    @model_validator(mode="after")
+    def _days_in_month(self) -> PackageDownloads:
+        if not self.first_day <= self.last_day:
+            raise ValueError(f"first_day {self.first_day} is after last_day {self.last_day}")
+        if {f"{day:%Y-%m}" for day in (self.first_day, self.last_day)} != {self.month}:
+            raise ValueError(f"the days counted ({self.first_day} to {self.last_day}) are not all in {self.month}")
+        return self
+
+
+class RepoSnapshot(Record):
+    """What one GitHub repository looked like on one day (UTC); the series grows one snapshot a day."""
+
+    repo: str = Field(description="owner/name, in lower case.")
+    day: dt.date = Field(description="The day (UTC) of the snapshot.")
+    stars: int = Field(ge=0, description="Stargazers.")
+    forks: int = Field(ge=0, description="Forks.")
+    open_issues: int = Field(ge=0, description="Open issues and pull requests, as GitHub counts them.")
+    release: str | None = Field(default=None, description="Tag of the latest release; none when it has none.")
+    released: dt.date | None = Field(default=None, description="Day the latest release was published.")
+    pushed: dt.date | None = Field(default=None, description="Day of the last push to the repository.")
 
 
 class SourceStatus(Record):

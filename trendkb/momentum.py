@@ -35,6 +35,8 @@ class Label(StrEnum):
     FALLING = "falling"
     NEW = "new"
     TOO_FEW = "too few papers"
+    TOO_FEW_DOWNLOADS = "too few downloads"  # adoption momentum's (trendkb.adoption)
+    TOO_FEW_STARS = "too few new stars"
     NO_DATA = "no data"
 
 
@@ -96,7 +98,11 @@ def momentum(frame: pd.DataFrame) -> Momentum:
     if frame["papers"].iloc[-2 * WINDOW:].sum() < MIN_PAPERS:
         return Momentum(Label.TOO_FEW, None)
     column = "share" if frame["share"].iloc[-2 * WINDOW:].notna().all() else "papers"
-    now, then = recent[column].mean(), before[column].mean()
+    return compare(recent[column].mean(), before[column].mean())
+
+
+def compare(now: float, then: float) -> Momentum:
+    """The label for a mean of the last WINDOW months (`now`) against the WINDOW before (`then`)."""
     if then == 0:
         return Momentum(Label.NEW if now > 0 else Label.NO_DATA, None)
     change = float(now / then - 1)

@@ -76,6 +76,9 @@ _PATTERN_HELP = {
     models.ARXIV_ID_PATTERN: "an arXiv id without version, like '1706.03762'",
     models.NOTEBOOK_PATTERN: "a notebook file name in content/examples/, like 'federated-averaging.ipynb'",
     models.OWNER_PATTERN: "a GitHub user or team, like '@octocat' or '@org/team'",
+    models.PACKAGE_PATTERN: "a PyPI project name: letters, digits and . _ -, starting and ending with a letter or "
+                            "digit, like 'opacus'",
+    models.REPO_PATTERN: "a GitHub repository written owner/name, like 'optuna/optuna'",
 }
 
 

@@ -17,6 +17,7 @@ from collectors.base import Options
 from collectors.http import HttpSettings
 from collectors.run import Environment, Outcome, collect
 from tests.collectors.fakes import FakeArxiv, FakeFeed, LocalServer, Reply, Request, Route
+from trendkb import store
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 CONTACT = "https://github.com/trendkb/trendkb/issues"
@@ -33,6 +34,8 @@ COUNTS = {
 # waits keep their real values, since only the fake clock sees them.
 FAST = HttpSettings(connect_timeout=1.0, read_timeout=0.3, deadline=5.0, max_bytes=100_000, tries=3)
 API = "/api/query"
+PYPISTATS = "/pypistats/api"  # an endpoint base with a path, as the real one has
+GITHUB = "/github"
 LISTINGS = "/rss/"
 # The fixture areas' daily listing: a weekend's, with nothing announced.
 WEEKEND_LISTING = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>cs.LG+stat.ML updates on arXiv.org</title>'
@@ -122,8 +125,9 @@ class World:
         return self.root / "trends" / "signals"
 
     def options(self, **overrides) -> Options:
-        settings = {"arxiv_url": self.server.url(API), "listing_url": self.server.url(LISTINGS), "page_size": 2,
-                    "http": FAST, **overrides}
+        settings = {"arxiv_url": self.server.url(API), "listing_url": self.server.url(LISTINGS),
+                    "pypistats_url": self.server.url(PYPISTATS), "github_api_url": self.server.url(GITHUB),
+                    "page_size": 2, "http": FAST, **overrides}
         return Options(**settings)
 
     def run(self, what: str = "all", *, now: dt.datetime = NOW, clock: FakeClock | None = None,
@@ -183,3 +187,11 @@ def world(kb_root: Path, server: LocalServer, news_server: LocalServer) -> World
     news_server.routes["/lab.atom"] = feeds["lab"]
     (kb_root / "trends" / "feeds.yaml").write_text(feeds_yaml(news_server), encoding="utf-8")
     return World(kb_root, server, arxiv, news_server, feeds)
+
+
+def name_evidence(root: Path, field: str, **by_trend: list[str]) -> None:
+    """Set evidence.<field> (packages or repos) of fixture trends (trend id -> names), as a researcher would."""
+    for entry in store.load(root).trend_files:
+        if entry.record.id in by_trend:
+            evidence = entry.record.evidence.model_copy(update={field: by_trend[entry.record.id]})
+            store.save_trend(root, entry.record.model_copy(update={"evidence": evidence}))

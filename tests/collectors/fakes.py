@@ -14,12 +14,16 @@ answers 304 when the client sends them back.
 
 `Hang` plays a host that never answers, moving the test's fake clock on by
 the time each request costs the client.
+
+`FakePypiStats` and `FakeGitHub` play the two adoption sources' JSON APIs.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import hashlib
+import json
 import re
 import socket
 import struct
@@ -221,3 +225,59 @@ class FakeFeed:
         if not self.etag and since and parsedate_to_datetime(since) >= parsedate_to_datetime(self.last_modified):
             return Reply(304, b"", headers)
         return Reply(200, self.body, {"Content-Type": self.content_type, **headers})
+
+
+# ---------------------------------------------------------------- PyPI Stats and GitHub
+
+
+def json_reply(data: object, headers: dict[str, str] | None = None) -> Reply:
+    return Reply(200, json.dumps(data).encode(), {"Content-Type": "application/json", **(headers or {})})
+
+
+class FakePypiStats:
+    """PyPI Stats' `overall` endpoint under `base`: `days[package]` maps a day to its downloads without mirrors.
+
+    Like the real service it answers both series unless asked for one, leaves out days without
+    downloads, and answers an unknown package with 404."""
+
+    def __init__(self, server: LocalServer, base: str):
+        self.server, self.base = server, base
+        self.days: dict[str, dict[dt.date, int]] = {}
+
+    def path(self, package: str) -> str:
+        return f"{self.base}/packages/{package}/overall"
+
+    def serve(self, package: str, days: dict[dt.date, int]) -> None:
+        self.days[package] = days
+        self.server.routes[self.path(package)] = lambda request, p=package: self.answer(p, request)
+
+    def answer(self, package: str, request: Request) -> Reply:
+        mirrors = request.params.get("mirrors")
+        categories = {"false": ["without_mirrors"], "true": ["with_mirrors"]}.get(mirrors,
+                                                                                  ["with_mirrors", "without_mirrors"])
+        rows = [{"category": category, "date": day.isoformat(),
+                 "downloads": count * (2 if category == "with_mirrors" else 1)}
+                for category in categories for day, count in sorted(self.days[package].items()) if count]
+        return json_reply({"data": rows, "package": package, "type": "overall_downloads"})
+
+
+class FakeGitHub:
+    """GitHub's repository and latest-release endpoints under `base`; a repository without releases answers 404."""
+
+    def __init__(self, server: LocalServer, base: str):
+        self.server, self.base = server, base
+        self.repos: dict[str, dict] = {}
+        self.releases: dict[str, dict] = {}
+        self.headers: dict[str, str] = {"X-RateLimit-Limit": "60", "X-RateLimit-Remaining": "59"}
+
+    def serve(self, repo: str, stars: int, forks: int = 3, issues: int = 4, pushed: str = "2026-11-20T08:00:00Z",
+              release: tuple[str, str] | None = None) -> None:
+        self.repos[repo] = {"full_name": repo, "stargazers_count": stars, "forks_count": forks,
+                            "open_issues_count": issues, "pushed_at": pushed, "private": False}
+        if release:
+            self.releases[repo] = {"tag_name": release[0], "published_at": release[1], "draft": False}
+        self.server.routes[f"{self.base}/repos/{repo}"] = lambda request, r=repo: json_reply(
+            self.repos[r], self.headers)
+        self.server.routes[f"{self.base}/repos/{repo}/releases/latest"] = lambda request, r=repo: (
+            json_reply(self.releases[r], self.headers) if r in self.releases
+            else Reply(404, b'{"message": "Not Found"}', {"Content-Type": "application/json", **self.headers}))

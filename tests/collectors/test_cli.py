@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import subprocess
 import sys
@@ -9,8 +10,8 @@ import sys
 import pytest
 
 from collectors import run as collect_run
-from tests.collectors.conftest import API, LISTINGS, NOW, FakeClock, World
-from tests.collectors.fakes import Reply
+from tests.collectors.conftest import API, GITHUB, LISTINGS, NOW, PYPISTATS, FakeClock, World, name_evidence
+from tests.collectors.fakes import FakeGitHub, FakePypiStats, Reply
 from tests.conftest import REPO, TODAY, snapshot
 from trendkb.cli import main
 from trendkb.signals import RunLock
@@ -62,6 +63,30 @@ def test_the_arxiv_url_can_come_from_the_environment(world, streams, monkeypatch
     assert world.server.requests_to(API)
 
 
+def test_the_adoption_endpoints_the_token_and_the_delay_come_from_the_command_line(world, streams, monkeypatch):
+    pypi = FakePypiStats(world.server, PYPISTATS)
+    pypi.serve("flwr", {dt.date(2026, 11, 20): 7})
+    github = FakeGitHub(world.server, GITHUB)
+    github.serve("adap/flower", stars=10)
+    name_evidence(world.root, "packages", **{"first-trend": ["flwr"]})
+    name_evidence(world.root, "repos", **{"first-trend": ["adap/flower"]})
+    monkeypatch.setenv("TRENDKB_GITHUB_API_URL", world.server.url(GITHUB))
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp_from_the_environment")
+    seen = []
+    real = collect_run.collect
+    monkeypatch.setattr(collect_run, "collect", lambda root, what, options, env: seen.append(options) or real(
+        root, what, options, env))
+    for source in ("pypi", "github"):
+        assert main(["--root", str(world.root), "collect", source, "--pypistats-url", world.server.url(PYPISTATS),
+                     "--source-delay", "0.25"], today=lambda: TODAY) == 0
+    assert {options.http.min_interval for options in seen} == {0.25}
+    assert [r.path for r in world.server.log] == [pypi.path("flwr"), f"{GITHUB}/repos/adap/flower",
+                                                  f"{GITHUB}/repos/adap/flower/releases/latest"]
+    assert world.server.log[1].headers["authorization"] == "Bearer ghp_from_the_environment"
+    assert "authorization" not in world.server.log[0].headers
+    assert (world.signals / "downloads.csv").is_file() and (world.signals / "github" / "2026-11.jsonl").is_file()
+
+
 @pytest.mark.parametrize("args, message", [
     (["--since", "25/11/2026"], "is not a date; write it as YYYY-MM-DD"),
     (["--since", "2027-01-01"], "is in the future"),
@@ -70,7 +95,10 @@ def test_the_arxiv_url_can_come_from_the_environment(world, streams, monkeypatch
     (["--trend", "nope"], "no valid trend has the id 'nope'"),
     (["--feeds", "/nonexistent/feeds.yaml"], "no such feed list"),
     (["--arxiv-url", "ftp://example.org/api"], "does not start with http"),
-    (["everything"], "unknown source 'everything'; choose one of arxiv, listings, news, all"),
+    (["--pypistats-url", "pypistats.org/api"], "the PyPI Stats API URL 'pypistats.org/api' does not start with http"),
+    (["--github-api-url", "file:///etc"], "the GitHub API URL 'file:///etc' does not start with http"),
+    (["--source-delay", "-1"], "--source-delay takes a number of seconds from 0 to 60"),
+    (["everything"], "unknown source 'everything'; choose one of arxiv, github, listings, news, pypi, all"),
 ])
 def test_usage_and_config_errors_exit_2_before_any_request(world, streams, capsys, args, message):
     before = snapshot(world.root)

@@ -3,6 +3,7 @@ waits shared by every request to a host, and each host's time budget."""
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import time
 
@@ -16,6 +17,9 @@ from collectors.http import (
     PoliteSession,
     RetryLater,
     host_of,
+    min_interval,
+    quota_wait,
+    rate_limit_wait,
     retry_after,
     user_agent,
 )
@@ -236,3 +240,26 @@ def test_retry_after_parsing():
     assert retry_after("Wed, 25 Nov 2026 11:59:00 GMT", NOW) == 0.0  # a date in the past: no wait
     assert retry_after("soon", NOW) is None
     assert retry_after(None, NOW) is None
+
+
+# ---------------------------------------------------------------- rate-limit headers and the real hosts' minimum
+
+
+def test_only_an_api_that_reports_its_limits_is_read_as_rate_limiting():
+    now = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
+    reset = str(int(now.timestamp()) + 90)
+    github = {"X-RateLimit-Limit": "60", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset}
+    assert rate_limit_wait(403, github, now) == 90.0
+    assert rate_limit_wait(429, {"X-RateLimit-Remaining": "12", "Retry-After": "30"}, now) == 30.0
+    assert rate_limit_wait(403, {"Content-Type": "text/html"}, now) is None  # a real refusal
+    assert rate_limit_wait(429, {"Retry-After": "30"}, now) is None  # overload (arXiv's), backed off as usual
+    assert rate_limit_wait(200, github, now) is None
+    assert quota_wait(github, now) == 90.0 and quota_wait({"X-RateLimit-Remaining": "3"}, now) is None
+
+
+def test_the_delay_setting_never_goes_below_a_real_host_s_minimum():
+    fast = HttpSettings(min_interval=0.0)
+    assert min_interval("export.arxiv.org", fast) == 3.0
+    assert min_interval("pypistats.org", fast) == min_interval("api.github.com", fast) == 1.0
+    assert min_interval("127.0.0.1:8000", fast) == 0.0
+    assert min_interval("pypistats.org", HttpSettings(min_interval=5.0)) == 5.0

@@ -23,7 +23,7 @@ import pytest
 from benchmarks.browser import CHROMIUM, chromium, served
 from tests.conftest import DATA, REPO, TODAY
 from trendkb import models, store
-from trendkb.signals import COUNTS, NEWS, PAPERS, STATUS, SignalStore
+from trendkb.signals import COUNTS, DOWNLOADS, NEWS, PAPERS, REPO_SNAPSHOTS, STATUS, SignalStore
 
 HOSTILE_SUMMARY = '<script>alert("summary")</script> Fixture summary'
 HOSTILE_DESCRIPTION = (
@@ -71,11 +71,47 @@ def write_signals(root: Path, today: dt.date = TODAY) -> None:
         models.SourceStatus(source="news:synthetic-feed", kind="news", last_attempt=FETCHED,
                             last_error="HTTP 503 from https://example.org/feed.xml <script>x</script>"),
     ]
+    downloads, snapshots = adoption_signals(today)
     signals = SignalStore(store.signals_dir(root))
-    for kind, records in ((COUNTS, counts), (PAPERS, papers), (NEWS, news), (STATUS, statuses)):
+    for kind, records in ((COUNTS, counts), (PAPERS, papers), (NEWS, news), (STATUS, statuses),
+                          (DOWNLOADS, downloads), (REPO_SNAPSHOTS, snapshots)):
         for record in records:
             signals.put(kind, record)
     signals.save()
+
+
+# Synthetic adoption evidence: made-up package and repository names, so nothing here passes for real data.
+PACKAGES = {"first-trend": ["synthetic-fl", "synthetic-dp"], "second-trend": ["synthetic-automl"]}
+REPOS = {"first-trend": ["synthetic-org/fl-kit"], "second-trend": ["synthetic-org/automl-kit"]}
+
+
+def adoption_signals(today: dt.date = TODAY) -> tuple[list, list]:
+    """Synthetic downloads (first-trend's growing, second-trend's shrinking) and weekly repository snapshots."""
+    downloads, snapshots = [], []
+    for i, month in enumerate(months_before(today, 24)):
+        year, number = int(month[:4]), int(month[5:])
+        first = dt.date(year, number, 1)
+        last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        for package, count in (("synthetic-fl", 2000 + 300 * i), ("synthetic-dp", 800 + 50 * i),
+                               ("synthetic-automl", 9000 - 250 * i)):
+            downloads.append(models.PackageDownloads(package=package, month=month, downloads=count, first_day=first,
+                                                     last_day=last))
+    day = today - dt.timedelta(days=7 * 104)
+    for week in range(105):
+        for repo, stars in (("synthetic-org/fl-kit", 100 + 3 * week + week * week // 20),
+                            ("synthetic-org/automl-kit", 4000 + 2 * week)):
+            snapshots.append(models.RepoSnapshot(repo=repo, day=day, stars=stars, forks=stars // 10,
+                                                 open_issues=12, release="v1.2.0", released=dt.date(2026, 9, 1),
+                                                 pushed=day))
+        day += dt.timedelta(days=7)
+    return downloads, snapshots
+
+
+def name_adoption(root: Path) -> None:
+    for entry in store.load(root).trend_files:
+        trend = entry.record
+        evidence = trend.evidence.model_copy(update={"packages": PACKAGES[trend.id], "repos": REPOS[trend.id]})
+        store.save_trend(root, trend.model_copy(update={"evidence": evidence}))
 
 
 def make_hostile(root: Path) -> None:
@@ -96,6 +132,7 @@ def site_root(tmp: Path, hostile: bool = True) -> Path:
         "  - site_hooks/hooks.py", f"  - {REPO / 'site_hooks' / 'hooks.py'}")
     (root / "mkdocs.yml").write_text(config)
     write_signals(root)
+    name_adoption(root)
     if hostile:
         make_hostile(root)
     return root

@@ -45,6 +45,39 @@ def test_chart_draws_on_direct_load_and_after_instant_navigation(page, fixture_u
     page.watch.assert_clean()
 
 
+def test_the_adoption_chart_draws_beside_the_research_chart(page, fixture_url):
+    page.goto(fixture_url + "trends/first-trend/")
+    chart = drawn_chart(page, ".tkb-adoption .tkb-chart")
+    assert chart.locator("g.trace.bars").count() == 2 and chart.locator("g.trace.scatter").count() == 1
+    assert "synthetic-org/fl-kit stars" in chart.locator(".legend").text_content()
+    research = drawn_chart(page, ".tkb-research .tkb-chart")
+    assert research.get_attribute("data-chart").endswith("trend-first-trend.json")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator(".tkb-pair").screenshot(path=str(ARTIFACTS / "trend-research-and-adoption.png"))
+    page.goto(fixture_url)
+    quadrant = page.locator(".tkb-quad__svg[data-layout=wide]")
+    assert quadrant.is_visible() and page.locator(".tkb-quad__svg[data-layout=narrow]").is_hidden()
+    assert quadrant.locator("a").count() == 2
+    page.locator(".tkb-quad").screenshot(path=str(ARTIFACTS / "research-vs-adoption.png"))
+    quadrant.locator("a[*|href$='trends/second-trend/']").click()  # a dot opens its trend
+    page.wait_for_url("**/trends/second-trend/")
+    page.watch.assert_clean()
+
+
+def test_explore_filters_and_sorts_by_adoption(page, fixture_url):
+    page.goto(fixture_url + "explore/?adoption=falling")
+    visible = page.locator("table[data-tkb-sortable] tbody tr:not([hidden])")
+    assert visible.evaluate_all("rows => rows.map(r => r.dataset.adoption)") == ["falling"]
+    assert page.locator("select[name=adoption]").input_value() == "falling"
+    page.select_option("select[name=adoption]", "")
+    page.locator("th[data-key='4'] button").click()
+    page.locator("th[data-key='4'] button").click()
+    assert parse_qs(urlsplit(page.url).query) == {"sort": ["4"], "dir": ["desc"]}
+    order = visible.evaluate_all("rows => rows.map(r => Number(r.cells[4].dataset.sort))")
+    assert len(order) == 2 and order == sorted(order, reverse=True) and order[0] > 0 > order[1]
+    page.watch.assert_clean()
+
+
 def test_hostile_records_run_no_script(page, fixture_url):
     for path in ("", "trends/first-trend/", "areas/alpha/", "explore/", "changes/", "sources/", "tags/"):
         page.goto(fixture_url + path)
@@ -68,7 +101,12 @@ def test_plotly_loads_only_when_a_chart_comes_into_view(page, fixture_url):
     page.wait_for_load_state("networkidle")
     assert fetched == []  # neither the library nor the chart's data before the chart is near the screen
     drawn_chart(page)
-    assert [url.rsplit("/", 1)[1] for url in fetched] == ["plotly.min.js", "trend-first-trend.json"]
+    names = [url.rsplit("/", 1)[1] for url in fetched]
+    # The adoption chart sits right under the research chart: its spec comes when it is near the screen too.
+    assert names[:2] == ["plotly.min.js", "trend-first-trend.json"]
+    assert set(names[2:]) <= {"adoption-first-trend.json"}
+    drawn_chart(page, ".tkb-adoption .tkb-chart")
+    assert [url.rsplit("/", 1)[1] for url in fetched].count("plotly.min.js") == 1  # fetched once for both
 
 
 def test_dark_palette_redraws_charts(page, fixture_url):

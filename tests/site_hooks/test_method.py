@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 from site_hooks import method
-from site_hooks.build import EMERGING_MARKER, FRESHNESS_MARKER, MOMENTUM_MARKER, RINGS_MARKER
+from site_hooks.build import ADOPTION_MARKER, EMERGING_MARKER, FRESHNESS_MARKER, MOMENTUM_MARKER, RINGS_MARKER
 from tests.conftest import REPO
-from trendkb import momentum
+from trendkb import adoption, momentum
 from trendkb.momentum import Label
 
 
@@ -24,15 +24,24 @@ def test_the_rules_state_every_label_with_the_numbers_the_code_uses(monkeypatch)
     assert "last **3 complete months**" in changed and "at least 25% above" in changed
 
 
+def test_the_adoption_rules_carry_the_numbers_the_code_uses(monkeypatch):
+    rules = method.adoption_rules()
+    assert "last **6 complete months**" in rules and "change of **20%** or more" in rules
+    assert "Fewer than 1,000 downloads in the 12 months gives **too few downloads**" in rules
+    assert "Fewer than 30 new stars in the 12 months gives **too few new stars**" in rules
+    monkeypatch.setattr(adoption, "MIN_DOWNLOADS", 5000)
+    assert "Fewer than 5,000 downloads" in method.adoption_rules()
+
+
 def test_the_page_holds_each_marker_and_the_sections_the_site_promises():
     text = (REPO / "content" / "method.md").read_text(encoding="utf-8")
-    for marker in (MOMENTUM_MARKER, RINGS_MARKER, FRESHNESS_MARKER, EMERGING_MARKER):
+    for marker in (MOMENTUM_MARKER, ADOPTION_MARKER, RINGS_MARKER, FRESHNESS_MARKER, EMERGING_MARKER):
         assert text.count(marker) == 1, marker
     headings = re.findall(r"^## (.+)$", text, flags=re.M)
-    assert headings == ["Papers per month", "The area baseline", "Momentum", "News", "Rings",
+    assert headings == ["Papers per month", "The area baseline", "Momentum", "Adoption", "News", "Rings",
                         "Sources and how fresh they are", "Emerging topics", "Known biases"]
     for caveat in ("arXiv is not all research", "Keyword queries miss and over-match",
-                   "The current month is incomplete"):
+                   "The current month is incomplete", "Downloads are not users", "Stars are not users"):
         assert caveat in text
 
 
@@ -47,11 +56,13 @@ def test_the_built_page_is_filled_and_in_the_navigation(fixture_site: Path):
 
 def test_every_momentum_label_on_the_built_site_links_to_the_method(fixture_site: Path):
     labels = "|".join(re.escape(label.value) for label in Label)
-    found = set()
+    found: dict[str, set[str]] = {"momentum": set(), "adoption": set()}
     for page in fixture_site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         article = re.search(r"<article[^>]*>(.*)</article>", html, flags=re.S).group(1)
         for match in re.finditer(rf"(<a href=\"[^\"]*\">)?(?:{labels}) \([+-]\d+%\)", article):
-            assert match.group(1) and "method/#momentum" in match.group(1), (page, match.group(0))
-            found.add(page.relative_to(fixture_site).parent.as_posix())
-    assert {".", "explore", "areas/alpha", "trends/first-trend"} <= found
+            section = re.search(r"method/#(momentum|adoption)\"", match.group(1) or "")
+            assert section, (page, match.group(0))
+            found[section.group(1)].add(page.relative_to(fixture_site).parent.as_posix())
+    assert {".", "explore", "areas/alpha", "trends/first-trend"} <= found["momentum"]
+    assert {"explore", "trends/first-trend"} <= found["adoption"]

@@ -85,7 +85,8 @@ def test_pages_without_signals_say_so_and_draw_no_chart(bare_ctx):
 
 def test_home_ranks_rising_trends_and_shows_freshness(ctx):
     home = pages.home_sections(ctx)
-    assert sections(home) == ["What is rising", "The radar", "Emerging topics", "What changed lately",
+    assert sections(home) == ["What is rising", "The radar", "Research vs adoption", "Emerging topics",
+                              "What changed lately",
                               "How fresh the data is"]
     rising = home[home.index("## What is rising"):home.index("## The radar")]
     assert rising.index("first-trend") < rising.index("second-trend")
@@ -119,7 +120,8 @@ def test_no_warning_before_the_first_collection(bare_ctx):
 
 def test_explore_rows_carry_filter_attributes(ctx):
     page = pages.explore_page(ctx)
-    assert '<tr data-area="alpha" data-ring="trial" data-momentum="rising" data-tags="fixture">' in page
+    assert ('<tr data-area="alpha" data-ring="trial" data-momentum="rising" data-adoption="rising" '
+            'data-tags="fixture">') in page
     assert '<a href="../method/#momentum">steady (' in page
     assert '<th data-key="0" aria-sort="none"><button type="button">Trend</button></th>' in page  # keyboard-sortable
     assert '<option value="beta">Fixture area beta</option>' in page

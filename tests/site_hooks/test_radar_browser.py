@@ -1,11 +1,14 @@
-"""The radar in Chromium at 18, 60 and 200 trends, on a 1366-pixel screen and a 390-pixel phone.
+"""The radar, and research vs adoption, in Chromium at 18, 60 and 200 trends, on a 1366-pixel screen and a
+390-pixel phone.
 
 The knowledge bases are synthetic (benchmarks.generate: "Synthetic trend
 0042: ..."), built as `make site` builds the site. Measured on the rendered
 page: the bounding box of every text in the radar that shows, so no label
 may overlap another, stick out of the radar or past the screen's right edge,
 or be shrunk; and every trend must be reachable, either as a title on the
-radar or through its cell's "and N more" link into Explore.
+radar or through its cell's "and N more" link into Explore. The research vs
+adoption view gets the same checks on its labels, and each of its dots must
+open its trend.
 """
 
 from __future__ import annotations
@@ -97,6 +100,51 @@ def test_no_label_overlaps_and_every_trend_can_be_reached(browser, synthetic_sit
         assert outside == []
         assert overlapping(texts) == []
         assert reachable(page, geometry) == trend_paths(site)
+        page.watch.assert_clean()
+    finally:
+        page.context.close()
+
+
+def quadrant_geometry(page) -> dict:
+    """Research vs adoption as the browser drew it: the drawing that shows, its box, and its texts and dots."""
+    return page.evaluate("""() => {
+        const svg = [...document.querySelectorAll('.tkb-quad__svg')].find(s => getComputedStyle(s).display !== 'none');
+        const box = svg.getBoundingClientRect();
+        const texts = [...svg.querySelectorAll('text.tkb-quad__label, text.tkb-quad__name')].map(t => {
+            const r = t.getBoundingClientRect();
+            return {text: t.textContent, x: r.left, y: r.top, right: r.right, bottom: r.bottom};
+        });
+        const dots = [...svg.querySelectorAll('a')].map(
+            a => new URL(a.getAttribute('xlink:href'), location.href).pathname);
+        return {layout: svg.dataset.layout, left: box.left, right: box.right, top: box.top, bottom: box.bottom,
+                scale: box.width / svg.viewBox.baseVal.width, viewport: innerWidth, texts, dots,
+                rows: document.querySelectorAll('.tkb-quad + details li a').length};
+    }""")
+
+
+@pytest.mark.parametrize("device", VIEWPORTS)
+def test_research_vs_adoption_labels_never_overlap_and_every_dot_opens_its_trend(browser, synthetic_site, device):
+    count, url, site = synthetic_site
+    viewport, layout = VIEWPORTS[device]
+    page = watched_page(browser, viewport=viewport)
+    try:
+        page.goto(url)
+        geometry = quadrant_geometry(page)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"research-vs-adoption-{count}-{device}.png"), full_page=True, clip={
+            "x": 0, "y": geometry["top"] + page.evaluate("scrollY"), "width": viewport["width"],
+            "height": geometry["bottom"] - geometry["top"]})
+        assert geometry["layout"] == layout and geometry["scale"] >= 0.99
+        assert geometry["right"] <= geometry["viewport"]
+        texts = geometry["texts"]
+        labelled = sum(t["text"].startswith("Synthetic trend") for t in texts)
+        assert labelled >= (min(count // 3, 10) if device == "desktop" else 1)  # the rest are dots with a title
+        outside = [t["text"] for t in texts if t["x"] < geometry["left"] - TOLERANCE
+                   or t["right"] > geometry["right"] + TOLERANCE or t["bottom"] > geometry["bottom"] + TOLERANCE]
+        assert outside == [] and overlapping(texts) == []
+        # Most synthetic trends have a year of downloads or stars; each placed one is a dot linking its page.
+        assert count // 2 <= len(geometry["dots"]) == geometry["rows"] <= count
+        assert set(geometry["dots"]) <= trend_paths(site)
         page.watch.assert_clean()
     finally:
         page.context.close()

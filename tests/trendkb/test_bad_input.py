@@ -84,6 +84,12 @@ EXPECTED = {
     "alpha/not-canonical.yaml": (1, "(layout)", "not in the canonical layout (field order, quoting, line breaks, "
                                                 "schema line); run 'trendkb fmt trends/alpha/not-canonical.yaml'"),
     "alpha/bad-owner.yaml": (44, "owners[0]", "'trendkb maintainers' is not a GitHub user or team, like '@octocat'"),
+    # Adoption evidence: names are checked before any collector could send them anywhere.
+    "alpha/bad-package.yaml": (36, "evidence.packages[1]", "'opacus; rm -rf /' is not a PyPI project name"),
+    "alpha/bad-repo.yaml": (35, "evidence.repos[0]", "'https://github.com/optuna/optuna' is not a GitHub repository "
+                                                     "written owner/name, like 'optuna/optuna'"),
+    "alpha/package-twice.yaml": (34, "evidence.packages", "'open-clip-torch' names the same package as "
+                                                          "'Open_Clip_Torch'; list each package once"),
 }
 
 

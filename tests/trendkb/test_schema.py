@@ -32,6 +32,7 @@ BEYOND_THE_SCHEMA = {
     "alpha/anchor-alias.yaml": "how the YAML is written, not what it holds",
     "alpha/not-canonical.yaml": "how the YAML is written, not what it holds",
     "alpha/alias-bomb.yaml": "how the YAML is written (and a reader that expands it runs out of memory)",
+    "alpha/package-twice.yaml": "one package written two ways (PyPI reads names without case, and - _ . alike)",
     "top-level.yaml": "where the file is",
     "alpha/nested/in-a-sub-folder.yaml": "where the file is",
 }

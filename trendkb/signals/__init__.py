@@ -9,6 +9,8 @@ or format.
     trends/signals/arxiv/YYYY-MM.jsonl        papers, by month of first version
     trends/signals/news/YYYY-MM.jsonl         news items, by month published
     trends/signals/counts.csv                 papers per month per trend and area baseline
+    trends/signals/downloads.csv              downloads per month per PyPI package
+    trends/signals/github/YYYY-MM.jsonl       repository snapshots, one per repository a day
     trends/signals/listings/YYYY-MM.jsonl     phrase counts of the areas' arXiv listings, by month
     trends/signals/listings/months.csv        papers per month per area in those listings
     trends/signals/status.jsonl               the last run of each source
@@ -18,12 +20,14 @@ or format.
 from trendkb.signals.kinds import (
     COUNT_QUERIES,
     COUNTS,
+    DOWNLOADS,
     FEED_CACHES,
     LISTING_DAYS,
     LISTING_MONTHS,
     LISTING_TERMS,
     NEWS,
     PAPERS,
+    REPO_SNAPSHOTS,
     STATUS,
     WAITING_JOBS,
     WATERMARKS,
@@ -36,8 +40,8 @@ from trendkb.signals.lock import LockHeld, RunLock
 from trendkb.signals.store import Outcome, SignalStore, clean_leftovers
 
 __all__ = [
-    "COUNTS", "COUNT_QUERIES", "FEED_CACHES", "LISTING_DAYS", "LISTING_MONTHS", "LISTING_TERMS", "NEWS", "PAPERS",
-    "STATUS", "WAITING_JOBS", "WATERMARKS",
+    "COUNTS", "COUNT_QUERIES", "DOWNLOADS", "FEED_CACHES", "LISTING_DAYS", "LISTING_MONTHS", "LISTING_TERMS", "NEWS",
+    "PAPERS", "REPO_SNAPSHOTS", "STATUS", "WAITING_JOBS", "WATERMARKS",
     "Kind", "LockHeld", "Outcome", "RunLock", "SignalStore", "clean_leftovers", "register", "registered",
     "unregister",
 ]

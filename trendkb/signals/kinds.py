@@ -187,6 +187,18 @@ WAITING_JOBS = register(Kind(
     about="Collector jobs that failed or were not asked in their last run; the next run starts with those that "
           "waited longest, so a throttled day still moves the rotation on.",
 ))
+DOWNLOADS = register(Kind(
+    name="downloads", model=models.PackageDownloads, key=("package", "month"), path="downloads.csv",
+    title="Package downloads",
+    about="Downloads per month of each PyPI package a trend names (evidence.packages), from PyPI Stats, without "
+          "known mirrors; months before its 180 days from the opt-in ClickPy backfill, mirrors included.",
+))
+REPO_SNAPSHOTS = register(Kind(
+    name="repo-snapshots", model=models.RepoSnapshot, key=("repo", "day"), path="github/{month}.jsonl",
+    month="day", title="Repository snapshots",
+    about="Stars, forks, open issues, latest release and last push of each GitHub repository a trend names "
+          "(evidence.repos), one snapshot a day.",
+))
 LISTING_TERMS = register(Kind(
     name="listing-terms", model=models.ListingTerm, key=("month", "phrase"), path="listings/{month}.jsonl",
     month="month", title="Listing phrases",

@@ -105,31 +105,33 @@
     var rows = Array.prototype.slice.call(body.rows);
     var count = document.querySelector(".tkb-count");
     var headers = table.querySelectorAll("th[data-key]");
+    // The single-choice filters: each a <select> of the form, a data- attribute of the rows and a key of the address.
+    var choices = ["area", "ring", "momentum", "adoption"];
 
     function readUrl() {
       var query = new URLSearchParams(location.search);
-      return {
-        area: query.get("area") || "", ring: query.get("ring") || "", momentum: query.get("momentum") || "",
-        tags: query.getAll("tag"), sort: query.get("sort") || "", dir: query.get("dir") === "desc" ? "desc" : "asc"
-      };
+      var state = { tags: query.getAll("tag"), sort: query.get("sort") || "", dir: query.get("dir") === "desc" ? "desc" : "asc" };
+      choices.forEach(function (name) { state[name] = query.get(name) || ""; });
+      return state;
     }
 
     function readForm(state) {
-      return {
-        area: form.elements.area.value, ring: form.elements.ring.value, momentum: form.elements.momentum.value,
+      var read = {
         tags: Array.prototype.slice.call(form.querySelectorAll("input[name=tag]:checked")).map(function (box) { return box.value; }),
         sort: state.sort, dir: state.dir
       };
+      choices.forEach(function (name) { read[name] = form.elements[name].value; });
+      return read;
     }
 
     function showInForm(state) {
-      ["area", "ring", "momentum"].forEach(function (name) { form.elements[name].value = state[name]; });
+      choices.forEach(function (name) { form.elements[name].value = state[name]; });
       form.querySelectorAll("input[name=tag]").forEach(function (box) { box.checked = state.tags.indexOf(box.value) >= 0; });
     }
 
     function writeUrl(state) {
       var query = new URLSearchParams();
-      ["area", "ring", "momentum"].forEach(function (name) { if (state[name]) query.set(name, state[name]); });
+      choices.forEach(function (name) { if (state[name]) query.set(name, state[name]); });
       state.tags.forEach(function (tag) { query.append("tag", tag); });
       if (state.sort) { query.set("sort", state.sort); query.set("dir", state.dir); }
       var search = query.toString();
@@ -145,9 +147,7 @@
       var shown = 0;
       rows.forEach(function (row) {
         var tags = row.getAttribute("data-tags").split(" ");
-        var visible = (!state.area || row.getAttribute("data-area") === state.area) &&
-          (!state.ring || row.getAttribute("data-ring") === state.ring) &&
-          (!state.momentum || row.getAttribute("data-momentum") === state.momentum) &&
+        var visible = choices.every(function (name) { return !state[name] || row.getAttribute("data-" + name) === state[name]; }) &&
           (!state.tags.length || state.tags.some(function (tag) { return tags.indexOf(tag) >= 0; }));
         row.hidden = !visible;
         if (visible) shown += 1;
@@ -184,7 +184,8 @@
     });
     form.addEventListener("reset", function (event) {
       event.preventDefault();
-      state = { area: "", ring: "", momentum: "", tags: [], sort: state.sort, dir: state.dir };
+      state = { tags: [], sort: state.sort, dir: state.dir };
+      choices.forEach(function (name) { state[name] = ""; });
       showInForm(state);
       writeUrl(state);
       apply(state);
