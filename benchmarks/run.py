@@ -94,14 +94,16 @@ def bench_kb(root: Path, work: Path, python: str, serve: bool) -> dict:
             cwd=source, env=env), "zensical build with its cache")
         out["zensical"] = _timed(zensical)
         out["zensical_cached"] = _timed(cached)
-        out["make_site_zensical_s"] = round(rendered.seconds + zensical.seconds, 2)
     stages = measure.checked(measure.run([python, "-m", "benchmarks.stages", str(root)], cwd=REPO, env=env),
                              "stage timings")
     validate = measure.checked(measure.run([*trendkb, "validate"], cwd=root, env=env), "trendkb validate")
     out["build"] = _timed(build)
     out["render"] = _timed(rendered)
     out["plain"] = _timed(plain)
-    out["make_site_s"] = round(rendered.seconds + plain.seconds, 2)
+    # The two steps of `make site`, from the figures shown, so the sum adds up in the table.
+    out["make_site_s"] = round(out["render"]["seconds"] + out["plain"]["seconds"], 2)
+    if "zensical" in out:
+        out["make_site_zensical_s"] = round(out["render"]["seconds"] + out["zensical"]["seconds"], 2)
     out["overhead"] = round(build.seconds / plain.seconds, 2)
     out["overhead_cpu"] = round(build.cpu_seconds / plain.cpu_seconds, 2)
     out["stages"] = {name: round(seconds, 3) for name, seconds in json.loads(stages.output.splitlines()[-1]).items()}

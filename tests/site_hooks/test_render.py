@@ -89,7 +89,8 @@ def test_a_new_navigation_moves_every_page_on_and_a_removed_trend_leaves(root):
     age(root / "site-src")
     third.unlink()
     again = rendered(root)
-    assert again.config_changed and again.removed == ["trends/third-trend.md"]
+    assert again.config_changed and "trends/third-trend.md" in again.removed
+    assert all("third-trend" in path for path in again.removed)  # its page and its charts, nothing else
     assert not (again.docs / "trends" / "third-trend.md").exists()
     pages = {path.relative_to(again.docs).as_posix() for path in again.docs.rglob("*.md")}
     assert pages <= touched(again.docs)  # every page shows the navigation
