@@ -17,7 +17,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Silence the end-of-life banner Material prints on every build (the move is planned).
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install site serve test lint validate schema chromium clean refresh bench lock upgrade doctor
+.PHONY: install site serve test test-engines lint validate schema chromium clean refresh bench lock upgrade doctor
 
 # Bootstrapped inside the recipes that need it rather than as a prerequisite, so that an
 # up-to-date venv never asks for it.
@@ -53,12 +53,43 @@ install: $(VENV)/.installed
 validate: $(VENV)/.installed
 	$(BIN)/trendkb validate
 
-site: validate
-	$(BIN)/mkdocs build --strict --site-dir site
+# The site's source, checked and written by `trendkb render` into site-src/, then built into site/
+# by an engine: MkDocs (the default), or Zensical with `make site ENGINE=zensical` (the `zensical`
+# extra, installed on first use). Zensical builds only inside the config's folder, so its site is
+# moved into place; its cache (site-src/.cache) still writes every file again, and spares it most of
+# the rendering when few pages changed.
+ENGINE ?= mkdocs
+SITE_SRC := site-src
+ifeq ($(ENGINE),mkdocs)
+site: $(VENV)/.installed
+	$(BIN)/trendkb render --out $(SITE_SRC)
+	$(BIN)/mkdocs build --strict --quiet --config-file $(SITE_SRC)/mkdocs.yml --site-dir $(CURDIR)/site
+else ifeq ($(ENGINE),zensical)
+site: $(VENV)/.installed-zensical
+	$(BIN)/trendkb render --out $(SITE_SRC)
+	$(BIN)/zensical build --strict --config-file $(SITE_SRC)/mkdocs.yml
+	rm -rf site && mv $(SITE_SRC)/site site
+else
+site:
+	@echo "make site: ENGINE is mkdocs (the default) or zensical, not '$(ENGINE)'" >&2; exit 2
+endif
 
-# --dirty: after an edit, the hooks have MkDocs render only the pages it changed (site_hooks/hooks.py).
-serve: validate
-	$(BIN)/mkdocs serve --strict --dirty --dev-addr 127.0.0.1:8000
+# --inexact: keep whatever else is installed (the test tools bring Zensical along anyway).
+$(VENV)/.installed-zensical: pyproject.toml uv.lock $(VENV)/.installed
+	$(uv_bootstrap)
+	$(UV_ENV) $(UV) sync --locked --inexact --quiet --extra zensical
+	touch $@
+
+# MkDocs' own incremental mode: the hooks render site-src/ again on every rebuild, writing only the files
+# an edit changed, and --dirty renders only those pages (the decision is written in site_hooks/hooks.py).
+# MkDocs warns on every dirty build, so this preview is not strict; `make site` is.
+# Only MkDocs: Zensical ignores hooks, so nothing would render site-src/ again after an edit.
+serve: $(VENV)/.installed
+ifneq ($(ENGINE),mkdocs)
+	@echo "make serve previews with MkDocs only; to look at the Zensical build: make site ENGINE=zensical, then" \
+	  "serve site/ with any static file server, e.g. python3 -m http.server -d site" >&2; exit 2
+endif
+	$(BIN)/mkdocs serve --dirty --no-strict --dev-addr 127.0.0.1:8000
 
 # Debian's chromium for the browser tests (never a downloaded browser).
 chromium:
@@ -73,6 +104,10 @@ lint: $(VENV)/.installed-test
 test: $(VENV)/.installed-test chromium lint
 	$(BIN)/trendkb schema --check
 	$(BIN)/python -m pytest
+
+# The browser tests that apply to both engines, each on the site it builds (CI's engines job).
+test-engines: $(VENV)/.installed-test chromium
+	$(BIN)/python -m pytest -m engines
 
 # Collect new signals, then validate and build the site. `collect` exits 1 when some
 # sources failed: what the others fetched is stored, so it is still validated and built,
@@ -106,4 +141,4 @@ example: $(VENV)/.installed-test
 	$(BIN)/python -m trendkb.notebooks $(NAME)
 
 clean:
-	rm -rf site .pytest_cache .ruff_cache
+	rm -rf site $(SITE_SRC) .pytest_cache .ruff_cache

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
 import json
 import os
 import platform
@@ -62,26 +63,47 @@ def counts(root: Path) -> dict:
     return {"trends": len(kb.trends), "papers": papers, "news": news, "signal_mb": round(signal_bytes / 2**20, 1)}
 
 
+def _timed(result: measure.Run) -> dict:
+    return {"seconds": round(result.seconds, 2), "cpu_seconds": round(result.cpu_seconds, 2),
+            "peak_mb": round(result.peak_mb)}
+
+
 def bench_kb(root: Path, work: Path, python: str, serve: bool) -> dict:
     """Every per-knowledge-base figure for one repository root."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     out: dict = {"size": counts(root)}
-    site, plain_site = work / "site", work / "plain-site"
+    site, plain_site, source = work / "site", work / "plain-site", work / "source"
+    trendkb = [python, "-c", "import sys; from trendkb.cli import main; sys.exit(main())", "--root", str(root)]
+    # `mkdocs build` in the repository: the hooks render the source and MkDocs builds it, in one process.
     build = measure.checked(measure.run(
         [python, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(root / "mkdocs.yml"), "-d", str(site)],
         cwd=root, env=env), "mkdocs build")
-    stages = measure.checked(measure.run([python, "-m", "benchmarks.stages", str(root), "--plain", str(work / "plain")],
-                                         cwd=REPO, env=env), "stage timings")
+    # `make site`: `trendkb render` into a new folder, then an engine on that folder alone.
+    rendered = measure.checked(measure.run([*trendkb, "render", "--out", str(source)], cwd=root, env=env),
+                               "trendkb render")
     plain = measure.checked(measure.run(
-        [python, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(work / "plain" / "mkdocs.yml"),
-         "-d", str(plain_site)], cwd=work / "plain", env=env), "plain mkdocs build")
-    validate = measure.checked(measure.run(
-        [python, "-c", "import sys; from trendkb.cli import main; sys.exit(main())", "--root", str(root), "validate"],
-        cwd=root, env=env), "trendkb validate")
-    out["build"] = {"seconds": round(build.seconds, 2), "cpu_seconds": round(build.cpu_seconds, 2),
-                    "peak_mb": round(build.peak_mb)}
-    out["plain"] = {"seconds": round(plain.seconds, 2), "cpu_seconds": round(plain.cpu_seconds, 2),
-                    "peak_mb": round(plain.peak_mb)}
+        [python, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(source / "mkdocs.yml"), "-d", str(plain_site)],
+        cwd=source, env=env), "plain mkdocs build")
+    if importlib.util.find_spec("zensical") is not None:
+        zensical = measure.checked(measure.run(
+            [python, "-m", "zensical", "build", "--strict", "--clean", "-f", str(source / "mkdocs.yml")],
+            cwd=source, env=env), "zensical build")
+        # Again, with the cache the first build left (what a second `make site ENGINE=zensical` does).
+        cached = measure.checked(measure.run(
+            [python, "-m", "zensical", "build", "--strict", "-f", str(source / "mkdocs.yml")],
+            cwd=source, env=env), "zensical build with its cache")
+        out["zensical"] = _timed(zensical)
+        out["zensical_cached"] = _timed(cached)
+    stages = measure.checked(measure.run([python, "-m", "benchmarks.stages", str(root)], cwd=REPO, env=env),
+                             "stage timings")
+    validate = measure.checked(measure.run([*trendkb, "validate"], cwd=root, env=env), "trendkb validate")
+    out["build"] = _timed(build)
+    out["render"] = _timed(rendered)
+    out["plain"] = _timed(plain)
+    # The two steps of `make site`, from the figures shown, so the sum adds up in the table.
+    out["make_site_s"] = round(out["render"]["seconds"] + out["plain"]["seconds"], 2)
+    if "zensical" in out:
+        out["make_site_zensical_s"] = round(out["render"]["seconds"] + out["zensical"]["seconds"], 2)
     out["overhead"] = round(build.seconds / plain.seconds, 2)
     out["overhead_cpu"] = round(build.cpu_seconds / plain.cpu_seconds, 2)
     out["stages"] = {name: round(seconds, 3) for name, seconds in json.loads(stages.output.splitlines()[-1]).items()}
@@ -129,11 +151,18 @@ def table(results: dict) -> str:
     row("signal files (MB)", [get(k, "size", "signal_mb") for k in kbs])
     row("mkdocs build (s)", [get(k, "build", "seconds") for k in kbs])
     row("plain MkDocs, same pages (s)", [get(k, "plain", "seconds") for k in kbs])
+    row("trendkb render (s)", [get(k, "render", "seconds") for k in kbs])
+    row("make site: render, then plain MkDocs (s)", [get(k, "make_site_s") for k in kbs])
+    row("zensical build, same pages (s)", [get(k, "zensical", "seconds") for k in kbs])
+    row("  again, with its cache (s)", [get(k, "zensical_cached", "seconds") for k in kbs])
+    row("make site ENGINE=zensical: render, then Zensical (s)", [get(k, "make_site_zensical_s") for k in kbs])
     row("overhead: build / plain", [get(k, "overhead") for k in kbs], "<= 1.3", "overhead", get(last, "overhead"))
     row("  same, by CPU time", [get(k, "overhead_cpu") for k in kbs])
     row("peak memory, build (MB)", [get(k, "build", "peak_mb") for k in kbs], "< 2048", "peak_mb",
         get(last, "build", "peak_mb"))
     row("peak memory, plain (MB)", [get(k, "plain", "peak_mb") for k in kbs])
+    row("peak memory, render (MB)", [get(k, "render", "peak_mb") for k in kbs])
+    row("peak memory, zensical (MB)", [get(k, "zensical", "peak_mb") for k in kbs])
     row("signals: load and validate (s)", [get(k, "stages", "signals: load and validate") for k in kbs], "<= 1.5",
         "signals_s", get(last, "stages", "signals: load and validate"))
     for stage in ("load and validate", "momentum", "charts", "pages", "exports"):

@@ -1,7 +1,8 @@
 """The site: pure builders that turn the knowledge base into pages, charts and exports.
 
-`build.build_site` returns every generated file as text; `hooks.py` is the thin
-MkDocs adapter that hands those files to MkDocs. Nothing here writes into
-`content/`, and nothing but `hooks.py` imports MkDocs, so the same output can
-be written to disk for another engine.
+`build.build_site` returns every generated file as text; `render.py` writes them,
+with content/ and plotly.js, into one folder that MkDocs or Zensical builds
+(`trendkb render`, `make site`); `hooks.py` is the thin MkDocs adapter over the
+render that `make serve` uses. Nothing here writes into `content/`, and nothing
+but `hooks.py` imports MkDocs or Material.
 """

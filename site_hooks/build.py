@@ -1,15 +1,14 @@
 """The whole generated site as text: pages, chart specs, exports and the navigation.
 
 `build_site` is the one entry point. It takes a validated knowledge base and
-returns everything to publish, keyed by site path; the MkDocs hooks only hand
-these to MkDocs, and another engine could write them to disk instead.
+returns everything to publish, keyed by site path; site_hooks/render.py writes
+it to disk for MkDocs or Zensical to build.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -97,7 +96,7 @@ def build_site(kb: KnowledgeBase, today: dt.date, settings: Settings | None = No
         site.pages["examples.md"] = pages.examples_page(ctx)
         site.pages["changes.md"] = pages.changes_page(ctx)
         site.pages["sources.md"] = pages.sources_page(ctx)
-        site.pages["tags.md"] = pages.tags_page()
+        site.pages["tags.md"] = pages.tags_page(ctx)
     with _stage(timings, "exports"):
         for area in ctx.areas.values():
             files[f"feeds/{area.id}.xml"] = exports.area_feed(ctx, area.id)
@@ -108,35 +107,3 @@ def build_site(kb: KnowledgeBase, today: dt.date, settings: Settings | None = No
         files["feeds/changes.xml"] = exports.changes_feed(ctx)
     site.files = files
     return site
-
-
-@dataclass(frozen=True)
-class Changes:
-    """What differs between two builds of the site: generated pages and files, and markers."""
-
-    pages: set[str]
-    files: set[str]
-    markers: set[str]
-
-
-_TAGS_LINE = re.compile(r"^tags: .*$", re.M)
-
-
-def changes(before: Site | None, after: Site) -> Changes | None:
-    """What a rebuild must write again after `before`, or None when it must write everything.
-
-    Everything when there is no earlier build, or when the navigation, the set
-    of pages or any page's tags changed: every page shows the navigation, and
-    the tags index lists every page's tags. Otherwise only what changed: a
-    one-trend edit changes its page, its area page, a few lists, and charts.
-    """
-    if before is None or before.nav != after.nav or before.pages.keys() != after.pages.keys():
-        return None
-    pages = {path for path, text in after.pages.items() if before.pages[path] != text}
-    if any(_TAGS_LINE.findall(before.pages[path]) != _TAGS_LINE.findall(after.pages[path]) for path in pages):
-        return None
-    return Changes(
-        pages=pages,
-        files={path for path, text in after.files.items() if before.files.get(path) != text},
-        markers={marker for marker, text in after.markers.items() if before.markers.get(marker) != text},
-    )

@@ -1,133 +1,112 @@
-"""MkDocs hooks (registered under `hooks:` in mkdocs.yml): the thin adapter over `build_site`.
+"""MkDocs hooks (registered under `hooks:` in mkdocs.yml): `mkdocs build` and `mkdocs serve` over the render step.
 
-Event order in a build: on_config loads and validates the records and builds
-the whole site in memory (it runs again on every `mkdocs serve` rebuild, which
-`watch: [trends]` triggers); on_files adds the generated pages and files with
-File.generated, so nothing is written into content/; on_page_markdown fills
-the markers in hand-written pages.
+How the site gets built, and why this way:
 
-`mkdocs serve --dirty` (what `make serve` runs) rebuilds incrementally: MkDocs
-writes again only the pages whose `is_modified()` is true, and for generated
-pages that is always true, so on_files tells it which pages really changed
-since the last build (`build.changes`): a one-trend edit then renders a handful
-of pages instead of every one. Two plugins keep state per page, and are told
-about the pages MkDocs skips: Material's search index keeps their entries, and
-the tags plugin hears their tags (on_nav). When the navigation or any tags
-change, everything is rebuilt; a plain `mkdocs build` always builds everything.
+- `make site` runs `trendkb render`, which writes the site's source to site-src/
+  (site_hooks/render.py), then an engine on that folder alone: `mkdocs build`, or
+  `zensical build` with ENGINE=zensical. Neither uses these hooks (Zensical
+  ignores hooks).
+- `make serve` runs `mkdocs serve --dirty` on the repository's mkdocs.yml. On the
+  first build and on every rebuild, on_config loads the records (taking over the
+  signal files that did not change, see store.load), renders the same folder, and
+  points MkDocs at it. The render writes only the files whose content changed, so
+  MkDocs' own dirty mode renders just those pages again. One process keeps the
+  loaded knowledge base between rebuilds, which the 2 s edit-to-page target needs;
+  a watcher of its own beside `mkdocs serve` would have to load it again, or
+  keep a second copy.
+- MkDocs watches trends/ and content/ (`watch:` in mkdocs.yml) and not the rendered
+  folder (on_serve): each rebuild writes into it, and watching it would start a
+  second rebuild after every one.
+- Material's search plugin merges a dirty build's index on the assumption that one
+  page was rendered; an edit renders several (the trend, its area, the home page,
+  Explore), and the index kept old entries beside new ones. So in dirty mode the
+  index is written again in full from every page's entries, each kept from the
+  build that last rendered the page, using Material's own SearchIndex.
+- Tags are generated pages (site_hooks/pages.py), not Material's tags plugin, whose
+  listing would hold only the pages a dirty build renders.
+- MkDocs warns on every dirty build, and `strict` turns warnings into failures, so
+  `make serve` passes --no-strict; `make site` stays strict.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
-import logging
-import os
 from pathlib import Path
 
-import plotly
+from material.plugins.search.plugin import SearchIndex
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
+from mkdocs.plugins import event_priority
 
-from site_hooks.build import Site, build_site, changes
-from site_hooks.context import Settings
-from trendkb import deployment, store
-from trendkb.validate import validate
+from site_hooks import render
+from trendkb import store
 
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-_site: Site | None = None
-# The last load: MkDocs keeps this module across `mkdocs serve` rebuilds, and a rebuild
-# takes over the signal files that did not change since (see store.load).
-_kb: store.KnowledgeBase | None = None
-# The tags plugin's listing: always rendered again, from the tags of every page (see on_nav).
-TAGS_INDEX = "<!-- material/tags"
-_incremental = False  # `mkdocs serve --dirty`
-_built: Site | None = None  # what the last successful build published
-_skipped: list[File] = []  # pages this build leaves as they are
-
-
-def _not_modified() -> bool:
-    return False
-
-
-def _modified() -> bool:
-    return True
+# MkDocs keeps this module across `mkdocs serve` rebuilds.
+_kb: store.KnowledgeBase | None = None  # the last load, whose unchanged signal files the next one takes over
+_dirty = False  # `mkdocs serve --dirty`
+_entries: dict[str, list[dict]] = {}  # a page's source path -> its search entries, from the build that last rendered it
+_pages: list[str] = []  # the source paths of this build's pages, in MkDocs' order
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    global _incremental
-    _incremental = command == "serve" and dirty
-    if _incremental:
-        # MkDocs warns that a dirty build may leave navigation and links stale (and --strict turns
-        # the warning into a failure); these hooks rebuild every page when the navigation changes.
-        logging.getLogger("mkdocs.commands.build").addFilter(
-            lambda record: "A 'dirty' build is being performed" not in record.getMessage())
+    global _dirty
+    _dirty = dirty
 
 
 def on_config(config):
-    global _site, _kb
+    global _kb
     root = Path(config.config_file_path).parent
-    kb = _kb = store.load(root, reuse=_kb)
-    problems = validate(kb, dt.date.today())
-    if problems:
-        listing = "\n".join(str(problem) for problem in problems)
-        raise PluginError(f"the knowledge base has {len(problems)} problem(s); "
-                          f"run 'trendkb validate' after fixing them:\n{listing}")
-    # The records live until the build ends: spare them the garbage collector's full
-    # passes while the pages are built and rendered (they are still freed by reference counting).
+    today = dt.date.today()
+    try:
+        _kb = render.load_valid(root, today, reuse=_kb)
+    except render.InvalidKnowledgeBase as exc:
+        listing = "\n".join(str(problem) for problem in exc.problems)
+        raise PluginError(f"{exc}; run 'trendkb validate' after fixing them:\n{listing}") from None
+    # The records live on between rebuilds: spare them the collector's full passes until the build ends.
     gc.freeze()
-    own = (config.extra or {}).get("trendkb", {})
-    identity = deployment.resolve(own, os.environ)  # TRENDKB_REPO_URL overrides extra.trendkb.repo_url
-    settings = Settings(repo_url=identity.repo_url, branch=identity.branch, site_url=config.site_url,
-                        directory_urls=config.use_directory_urls,
-                        stale_after_days=int(own.get("stale_after_days", Settings.stale_after_days)))
-    _site = build_site(kb, dt.date.today(), settings)
-    config.nav = _site.nav
+    try:
+        rendered = render.render(root, _kb, today)
+    except render.RenderError as exc:
+        raise PluginError(str(exc)) from None
+    config.docs_dir = str(rendered.docs)
+    config.nav = rendered.nav
     return config
 
 
-def on_files(files: Files, config) -> Files:
-    search = config.plugins.get("material/search")
-    # Without the last build's search index the skipped pages would drop out of search: build everything.
-    delta = changes(_built, _site) if _incremental and getattr(search, "search_index_prev", None) else None
-    for path, text in {**_site.pages, **_site.files}.items():
-        file = File.generated(config, path, content=text)
-        if delta is not None and path not in delta.pages and path not in delta.files:
-            file.is_modified = _not_modified
-        files.append(file)
-    files.append(File.generated(config, "assets/javascripts/plotly.min.js", abs_src_path=str(PLOTLY_JS)))
-    _skipped.clear()
-    if _incremental:
-        for file in files.documentation_pages():
-            text = file.content_string
-            if TAGS_INDEX in text or (file.generated_by is None
-                                      and (delta is None or any(marker in text for marker in delta.markers))):
-                file.is_modified = _modified  # the tags index, a new navigation, or generated sections that changed
-            elif not file.is_modified():
-                _skipped.append(file)
-        if search is not None:
-            # Material's search plugin assumes a dirty build renders one page, and merges the last
-            # index on that basis; instead, start this build's index from the last one's entries for
-            # the pages it skips, and let the rendered pages add theirs.
-            skipped = {file.url for file in _skipped}
-            if skipped:
-                search.search_index.entries[:0] = [entry for entry in search.search_index_prev.entries
-                                                   if entry["location"].split("#")[0] in skipped]
-            search.search_index_prev = None
+def on_serve(server, config, builder):
+    server.unwatch(config.docs_dir)
+    return server
+
+
+def on_files(files, config):
+    _pages[:] = [file.src_uri for file in files.documentation_pages()]
     return files
 
 
-def on_nav(nav, config, files):
-    # Pages MkDocs skips are not read, so the tags plugin would not see their tags (the tags
-    # index would lose them, and rendered pages their tag links): read them and replay the event.
-    for file in _skipped:
-        file.page.read_source(config)
-        config.plugins.on_page_markdown(file.page.markdown, page=file.page, config=config, files=files)
-    return nav
+def _search(config):
+    """Material's search plugin when this build is incremental and the plugin is on."""
+    search = config.plugins.get("material/search") if _dirty else None
+    return search if search is not None and search.config.enabled else None
 
 
+@event_priority(100)  # before Material's search plugin, which removes the data-search-* marks it reads
+def on_page_context(context, page, config, nav):
+    search = _search(config)
+    if search is not None:
+        index = SearchIndex(**search.config)
+        index.add_entry_from_context(page)
+        _entries[page.file.src_uri] = index.entries
+    return context
+
+
+@event_priority(-100)  # after Material's search plugin has written its own index
 def on_post_build(config) -> None:
-    global _built
-    _built = _site
+    search = _search(config)
+    if search is not None:
+        index = SearchIndex(**search.config)
+        index.entries = [entry for src in _pages for entry in _entries.get(src, [])]
+        path = Path(config.site_dir) / "search" / "search_index.json"
+        path.write_text(index.generate_search_index(None), encoding="utf-8")
     # Hand the frozen objects back to the collector, or each `mkdocs serve` rebuild would
     # pin another build's worth of cycles in memory for the rest of the session.
     gc.unfreeze()
@@ -135,7 +114,3 @@ def on_post_build(config) -> None:
 
 def on_build_error(error) -> None:
     gc.unfreeze()
-
-
-def on_page_markdown(markdown: str, page, config, files) -> str:
-    return _site.fill(markdown)

@@ -225,6 +225,7 @@ def trend_page(ctx: SiteContext, trend: models.Trend, charts: set[str]) -> str:
         f" · momentum: <strong>{momentum_link(ctx, page, trend.id)}</strong>"
         f" · adoption: <strong>{adoption.adoption_link(ctx, page, trend.id)}</strong></p>",
         f'<p class="tkb-keywords">Keywords: {esc(", ".join(keywords))}</p>',
+        tag_links(ctx, page, trend.tags) if trend.tags else "",
     ))
     out.append("## What it is\n")
     out.append(html_block(render_markdown(trend.description)))
@@ -469,10 +470,32 @@ def stale_first(statuses: Iterable[models.SourceStatus]) -> list[models.SourceSt
                                            s.last_error is None, s.source))
 
 
-def tags_page() -> str:
-    # Left out of search: every trend page carries its tags, which the search index holds.
-    return (front_matter(title="Tags", search={"exclude": True})
-            + "# Tags\n\nEvery tag and the trends that carry it.\n\n<!-- material/tags -->\n")
+def tag_href(ctx: SiteContext, page: str, tag: str) -> str:
+    # The anchors Material's tags plugin used, so links to them keep working.
+    return f"{ctx.rel(page, 'tags.md')}#tag:{tag}"
+
+
+def tag_links(ctx: SiteContext, page: str, tags: list[str]) -> str:
+    return ('<nav class="md-tags" aria-label="Tags">'
+            + "".join(f'<a class="md-tag" href="{esc(tag_href(ctx, page, tag))}">{esc(tag)}</a>' for tag in tags)
+            + "</nav>")
+
+
+def tags_page(ctx: SiteContext) -> str:
+    """Every tag with the trends that carry it. Generated here rather than by Material's tags plugin, whose
+    listing holds only the pages an incremental `mkdocs serve` rebuild renders; so both engines show the same.
+    Left out of search: every trend page carries its tags, which the search index holds."""
+    page = "tags.md"
+    by_tag: dict[str, list[models.Trend]] = {}
+    for trend in ctx.trends.values():
+        for tag in trend.tags:
+            by_tag.setdefault(tag, []).append(trend)
+    out = [front_matter(title="Tags", search={"exclude": True}), "# Tags\n",
+           "Every tag and the trends that carry it.\n" if by_tag else "No trend has a tag yet.\n"]
+    for tag in sorted(by_tag):  # a tag is a slug (the models' rule), so it is safe in a Markdown heading
+        out.append(f'## <span class="md-tag">{tag}</span> {{#tag:{tag}}}\n')
+        out.append(html_block("<ul>", *(f"<li>{trend_link(ctx, page, trend)}</li>" for trend in by_tag[tag]), "</ul>"))
+    return "\n".join(out)
 
 
 def nav(ctx: SiteContext) -> list:

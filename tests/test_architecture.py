@@ -57,3 +57,11 @@ def test_the_readme_lists_every_kind_of_signal_file():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for kind in signals.registered():
         assert f"`{kind.path.replace('{month}', 'YYYY-MM')}`" in readme, f"README: no row for {kind.path}"
+
+
+@pytest.mark.parametrize("path", [p for p in python_files(*PACKAGES) if p != REPO / "site_hooks" / "hooks.py"],
+                         ids=lambda p: p.relative_to(REPO).as_posix())
+def test_only_the_hooks_know_mkdocs(path):
+    """Everything else writes or reads plain files, so the site can move to another engine (Zensical)."""
+    engine = {name for name in imported(path) if name.split(".")[0] in ("mkdocs", "material", "zensical")}
+    assert not engine, f"{path.relative_to(REPO)} imports {sorted(engine)}"

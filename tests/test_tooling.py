@@ -61,3 +61,11 @@ def test_the_editor_litter_validate_leaves_alone_is_never_committed():
     for name in samples:
         ignored = subprocess.run(["git", "-C", str(REPO), "check-ignore", "-q", f"trends/automl/{name}"], check=False)
         assert ignored.returncode == 0, f"{name} is not in .gitignore"
+
+
+def test_ci_builds_the_site_with_both_engines_and_runs_their_shared_browser_tests():
+    jobs = yaml.safe_load((REPO / ".github" / "workflows" / "ci.yml").read_text())["jobs"]
+    runs = [step.get("run") for step in jobs["engines"]["steps"] if step.get("run")]
+    assert runs == ["make site", "make site ENGINE=zensical", "make test-engines"]
+    makefile = (REPO / "Makefile").read_text()
+    assert re.search(r"^test-engines: .*\n\t\$\(BIN\)/python -m pytest -m engines$", makefile, flags=re.M)

@@ -56,14 +56,15 @@ def repository_root(args: argparse.Namespace, near: Path | None = None) -> Path:
     return found
 
 
-def _github_format(args: argparse.Namespace) -> bool:
+def github_format(args: argparse.Namespace) -> bool:
     chosen = getattr(args, "format", None)
     if chosen is None:
         return os.environ.get("GITHUB_ACTIONS") == "true"
     return chosen == "github"
 
 
-def _print_problems(problems: Sequence[Problem], github: bool = False) -> None:
+def print_problems(problems: Sequence[Problem], github: bool = False) -> None:
+    """Each problem on its own line (and as a GitHub annotation), then a count and what to do, on stderr."""
     for problem in problems:
         print(problem)
     if github:
@@ -104,7 +105,7 @@ def _load_checked(args: argparse.Namespace, today: Callable[[], dt.date]):
 def cmd_validate(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
     _, kb, _, problems = _load_checked(args, today)
     if problems:
-        _print_problems(problems, _github_format(args))
+        print_problems(problems, github_format(args))
         return INVALID
     signals = sum(kb.signals.count(kind) for kind in kb.signals.kinds if kind.evidence)
     print(f"OK: {len(kb.trends)} trends in {len(kb.areas)} areas, {signals} collected signals",
@@ -157,7 +158,7 @@ def cmd_fmt(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
     # The layout is what fmt fixes; any other problem must be fixed by hand first.
     problems = [problem for problem in problems if problem.field != LAYOUT]
     if problems:
-        _print_problems(problems, _github_format(args))
+        print_problems(problems, github_format(args))
         return INVALID
     stale = []
     for entry in kb.trend_files:
@@ -213,7 +214,7 @@ def cmd_signals_diff(args: argparse.Namespace, today: Callable[[], dt.date]) -> 
     after, problems = SignalStore.load(signals, shown=display_path(signals, root))
     if problems:
         # A refresh that leaves broken files is never routine.
-        _print_problems(problems)
+        print_problems(problems)
         return INVALID
     changes = signal_changes.compare(before, after)
     decision = signal_changes.verdict(changes, share)

@@ -217,9 +217,17 @@ def is_leftover_temp(path: Path) -> bool:
 
 
 def write_atomic(path: Path, text: str) -> bool:
-    """Replace `path` with `text` via a temp file in the same folder; False if unchanged."""
+    """Replace `path` with `text` via a temp file in the same folder, synced to disk; False if unchanged."""
+    return replace_atomic(path, text.encode("utf-8"))
+
+
+def replace_atomic(path: Path, data: bytes, durable: bool = True) -> bool:
+    """Replace `path` with `data` via a temp file in the same folder; False if it already held them.
+
+    A reader sees the old file or the new one, never a part. `durable=False` skips the sync to disk,
+    for files that are rebuilt from others anyway (the rendered site source).
+    """
     path = Path(path)
-    data = text.encode("utf-8")
     if path.exists() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -229,8 +237,9 @@ def write_atomic(path: Path, text: str) -> bool:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

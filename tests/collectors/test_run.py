@@ -16,7 +16,7 @@ from collectors.http import HttpSettings
 from tests.collectors.conftest import API, FAST, FIRST, NOW, FakeClock, World
 from tests.collectors.fakes import DATA, Hang, Reply, Request
 from tests.conftest import TODAY, snapshot, stored
-from tests.site_hooks.conftest import mkdocs_build, site_root
+from tests.site_hooks.conftest import make_site, site_root
 from trendkb import models, store
 from trendkb.signals import COUNTS, FEED_CACHES, NEWS, PAPERS, STATUS, WAITING_JOBS, WATERMARKS, RunLock
 from trendkb.validate import validate
@@ -435,7 +435,7 @@ def test_collected_signals_show_on_the_built_site(world, tmp_path):
             shutil.copytree(source, target, dirs_exist_ok=True)
         else:
             shutil.copy(source, target)
-    result = mkdocs_build(world.root, tmp_path / "site")
+    result = make_site(world.root, tmp_path / "site")
     assert result.returncode == 0, result.stderr
     page = (tmp_path / "site" / "trends" / "first-trend" / "index.html").read_text(encoding="utf-8")
     paper = next(p for p in stored(world.root, PAPERS) if "first-trend" in p.trends)

@@ -166,7 +166,7 @@ def test_make_refresh_builds_after_a_partial_failure_and_stops_on_a_usage_error(
     assert (result.returncode != 0) is make_fails, result.stderr
     log = marks.read_text()
     assert log.startswith("trendkb collect all")
-    assert ("trendkb validate" in log and "mkdocs build --strict" in log) is built
+    assert ("trendkb render" in log and "mkdocs build --strict" in log) is built
     if collect_code == 1:
         assert "some sources failed" in result.stderr
 

@@ -138,31 +138,60 @@ def site_root(tmp: Path, hostile: bool = True) -> Path:
     return root
 
 
+ENGINES = ("mkdocs", "zensical")
+TRENDKB = Path(sys.executable).with_name("trendkb")  # the venv's console script
+
+
+def _run(command: list[str], cwd: Path, environ: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **environ})
+
+
+def make_site(root: Path, out: Path, engine: str = "mkdocs", **environ: str) -> subprocess.CompletedProcess:
+    """What `make site` (ENGINE=...) does: `trendkb render` into ROOT/site-src, then the engine builds that
+    folder into `out`. On failure, the failing step's result."""
+    rendered = _run([str(TRENDKB), "--root", str(root), "render"], root, environ)
+    if rendered.returncode != 0:
+        return rendered
+    source = root / "site-src"
+    if engine == "mkdocs":
+        return _run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(source / "mkdocs.yml"),
+                     "-d", str(out)], root, environ)
+    built = _run([sys.executable, "-m", "zensical", "build", "--strict", "--clean", "-f", str(source / "mkdocs.yml")],
+                 root, environ)
+    if built.returncode == 0:
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.move(source / "site", out)
+    return built
+
+
 def mkdocs_build(root: Path, out: Path, **environ: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(root / "mkdocs.yml"), "-d", str(out)],
-        cwd=root, capture_output=True, text=True, check=False,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **environ},
-    )
+    """`mkdocs build` in the repository: the same site, through the hooks (site_hooks/hooks.py)."""
+    return _run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(root / "mkdocs.yml"),
+                 "-d", str(out)], root, environ)
 
 
 @pytest.fixture(scope="session")
 def fixture_site(tmp_path_factory) -> Path:
-    """The fixture knowledge base (with signals and hostile strings) built by MkDocs."""
+    """The fixture knowledge base (with signals and hostile strings) built as `make site` builds it."""
     tmp = tmp_path_factory.mktemp("fixture-site")
     root = site_root(tmp)
-    result = mkdocs_build(root, tmp / "site")
-    assert result.returncode == 0, result.stderr
+    result = make_site(root, tmp / "site")
+    assert result.returncode == 0, result.stdout + result.stderr
     return tmp / "site"
 
 
 @pytest.fixture(scope="session")
 def repo_site(tmp_path_factory) -> Path:
-    """The repository's own knowledge base built by MkDocs."""
-    out = tmp_path_factory.mktemp("repo-site") / "site"
-    result = mkdocs_build(REPO, out)
-    assert result.returncode == 0, result.stderr
-    return out
+    """The repository's own knowledge base built as `make site` builds it (its source rendered outside the checkout)."""
+    tmp = tmp_path_factory.mktemp("repo-site")
+    root = tmp / "repo"
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "trends", root / "trends")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    result = make_site(root, tmp / "site")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return tmp / "site"
 
 
 # ---------------------------------------------------------------- the built sites in headless Chromium

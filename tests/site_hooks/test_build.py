@@ -1,4 +1,4 @@
-"""Full MkDocs builds through the hooks (site_hooks/hooks.py), in temporary folders."""
+"""Full builds as `make site` runs them (render, then MkDocs), and through the hooks (site_hooks/hooks.py)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,9 @@ import json
 import re
 from pathlib import Path
 
-from site_hooks.build import Changes, build_site, changes
-from tests.conftest import TODAY, snapshot
+from tests.conftest import snapshot
 from tests.site_hooks.activity import active_content
-from tests.site_hooks.conftest import mkdocs_build, site_root
-from trendkb import store
+from tests.site_hooks.conftest import make_site, mkdocs_build, site_root
 
 EXPECTED_FILES = [
     "index.html", "areas/alpha/index.html", "areas/beta/index.html", "trends/first-trend/index.html",
@@ -68,10 +66,14 @@ def test_invalid_record_fails_the_build_with_the_validate_message(tmp_path: Path
     root = site_root(tmp_path, hostile=False)
     record = root / "trends" / "alpha" / "first-trend.yaml"
     record.write_text(record.read_text().replace("ring: trial\nring_history", "ring: adopted\nring_history"))
-    result = mkdocs_build(root, tmp_path / "site")
-    assert result.returncode == 1
-    assert "trends/alpha/first-trend.yaml:17: ring: 'adopted' is not one of adopt, trial, assess, hold" in result.stderr
-    assert "Traceback" not in result.stderr
+    line = "trends/alpha/first-trend.yaml:17: ring: 'adopted' is not one of adopt, trial, assess, hold"
+    rendered = make_site(root, tmp_path / "site")
+    assert rendered.returncode == 1
+    assert line in rendered.stdout and "fix them and run 'trendkb validate' again" in rendered.stderr
+    hooked = mkdocs_build(root, tmp_path / "site")
+    assert hooked.returncode == 1 and line in hooked.stderr
+    assert "Traceback" not in rendered.stderr + hooked.stderr
+    assert not (root / "site-src").exists() and not (tmp_path / "site").exists()
 
 
 def test_a_record_the_store_would_not_read_fails_the_build(tmp_path: Path):
@@ -80,35 +82,26 @@ def test_a_record_the_store_would_not_read_fails_the_build(tmp_path: Path):
     (root / "trends" / "alpha" / "x.yml").write_text(broken)
     (root / "trends" / "beta" / "sub").mkdir()
     (root / "trends" / "beta" / "sub" / "x.yaml").write_text(broken)
-    result = mkdocs_build(root, tmp_path / "site")
+    result = make_site(root, tmp_path / "site")
     assert result.returncode == 1
-    assert "trends/alpha/x.yml:1: (file): not read as a trend: rename it to trends/alpha/x.yaml" in result.stderr
-    assert "trends/beta/sub/x.yaml:1: (file): not read as a trend" in result.stderr
+    assert "trends/alpha/x.yml:1: (file): not read as a trend: rename it to trends/alpha/x.yaml" in result.stdout
+    assert "trends/beta/sub/x.yaml:1: (file): not read as a trend" in result.stdout
     assert "Traceback" not in result.stderr
 
 
-def test_build_writes_nothing_into_the_sources(tmp_path: Path):
+def test_the_build_writes_nothing_into_the_sources(tmp_path: Path):
     root = site_root(tmp_path, hostile=False)
-    before = snapshot(root)
-    assert mkdocs_build(root, tmp_path / "site").returncode == 0
-    assert snapshot(root) == before
+    sources = {name: snapshot(root / name) for name in ("content", "trends")}
+    assert make_site(root, tmp_path / "site").returncode == 0
+    assert mkdocs_build(root, tmp_path / "hooked").returncode == 0
+    assert {name: snapshot(root / name) for name in sources} == sources
 
 
-def test_a_rebuild_writes_only_what_an_edit_changed(tmp_path: Path):
-    root = site_root(tmp_path, hostile=False)
-    before = build_site(store.load(root), TODAY)
-    assert changes(None, before) is None
-    assert changes(before, build_site(store.load(root), TODAY)) == Changes(set(), set(), set())
-
-    record = root / "trends" / "beta" / "second-trend.yaml"
-    record.write_text(record.read_text().replace("summary: ", "summary: Edited. ", 1))
-    after = build_site(store.load(root), TODAY)
-    delta = changes(before, after)
-    assert "trends/second-trend.md" in delta.pages and "areas/beta.md" in delta.pages
-    assert "trends/first-trend.md" not in delta.pages and "areas/alpha.md" not in delta.pages
-    assert delta.files == {"api/trends.json"}
-
-    record.write_text(record.read_text().replace("tags: []", "tags:\n- new-tag"))
-    assert changes(after, build_site(store.load(root), TODAY)) is None  # the tags index lists every page
-    record.write_text(record.read_text().replace("title: Second fixture trend", "title: Renamed"))
-    assert changes(after, build_site(store.load(root), TODAY)) is None  # the navigation shows every title
+def test_the_hooks_build_the_same_site_as_make_site(tmp_path: Path):
+    """`mkdocs build` in the repository renders the same folder through the hooks and builds it the same way."""
+    root = site_root(tmp_path)
+    assert make_site(root, tmp_path / "site").returncode == 0
+    assert mkdocs_build(root, tmp_path / "hooked").returncode == 0
+    built, hooked = snapshot(tmp_path / "site"), snapshot(tmp_path / "hooked")
+    assert built.keys() == hooked.keys()
+    assert [name for name in built if built[name] != hooked[name]] == []

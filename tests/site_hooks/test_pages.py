@@ -52,6 +52,15 @@ def test_trend_page_has_every_section_and_link(ctx):
     assert 'momentum: <strong><a href="../../method/#momentum">rising (' in page
     assert "<summary>The chart as a table</summary>" in page  # the momentum chart's text equivalent
     assert 'tags: ["fixture"]' in page and 'search: {"boost": 3}' in page
+    assert '<a class="md-tag" href="../../tags/#tag:fixture">fixture</a>' in page
+
+
+def test_tags_page_lists_each_tag_with_its_trends(ctx):
+    page = pages.tags_page(ctx)
+    assert 'search: {"exclude": true}' in page
+    assert re.findall(r"^## .*$", page, flags=re.M) == ['## <span class="md-tag">fixture</span> {#tag:fixture}']
+    section = page.split("{#tag:fixture}", 1)[1]
+    assert '<a href="../trends/first-trend/">' in section and "second-trend" not in section  # only its trends
 
 
 def test_hostile_strings_are_inert_on_the_trend_page(ctx):

@@ -2,7 +2,7 @@
 390-pixel phone.
 
 The knowledge bases are synthetic (benchmarks.generate: "Synthetic trend
-0042: ..."), built by MkDocs with the real hooks. Measured on the rendered
+0042: ..."), built as `make site` builds the site. Measured on the rendered
 page: the bounding box of every text in the radar that shows, so no label
 may overlap another, stick out of the radar or past the screen's right edge,
 or be shrunk; and every trend must be reachable, either as a title on the
@@ -21,7 +21,7 @@ import pytest
 
 from benchmarks.browser import served
 from benchmarks.generate import Size, generate
-from tests.site_hooks.conftest import ARTIFACTS, mkdocs_build, watched_page
+from tests.site_hooks.conftest import ARTIFACTS, make_site, watched_page
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,7 @@ TOLERANCE = 0.5  # px: boxes that only touch do not overlap
 def synthetic_site(request, tmp_path_factory):
     tmp = tmp_path_factory.mktemp(f"radar-{request.param}")
     root = generate(tmp / "kb", Size(areas=5, trends=request.param, papers=0, news=0, months=13, feeds=1))
-    result = mkdocs_build(root, tmp / "site")
+    result = make_site(root, tmp / "site")
     assert result.returncode == 0, result.stderr
     with served(tmp / "site") as url:
         yield request.param, url, tmp / "site"

@@ -64,9 +64,10 @@ def test_a_plugin_command_that_fails_to_load_leaves_the_rest_working(kb_root, ca
     assert "the 'broken' command could not be loaded (ImportError: no module named 'missing')" in err
 
 
-def test_collect_and_doctor_come_from_the_collectors_through_entry_points():
+def test_collect_doctor_and_render_come_from_their_packages_through_entry_points():
     assert {plugin.name: plugin.value for plugin in cli.entry_points(group=cli.COMMANDS_GROUP)} == {
-        "collect": "collectors.cli:add_command", "doctor": "collectors.cli:add_doctor"}
+        "collect": "collectors.cli:add_command", "doctor": "collectors.cli:add_doctor",
+        "render": "site_hooks.cli:add_command"}
 
 
 def test_validate_usage_errors_exit_two(tmp_path, capsys):
