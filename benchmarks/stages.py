@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import json
 import os
 import sys
@@ -40,7 +39,6 @@ def timed_build(root: Path, today: dt.date) -> dict[str, float]:
     del signals
     start = time.perf_counter()
     kb = store.load(root)
-    gc.freeze()  # as `trendkb render` does
     problems = validate(kb, today)
     timings["load and validate"] = time.perf_counter() - start
     if problems:

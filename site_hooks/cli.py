@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -26,8 +25,6 @@ def cmd_render(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
     except render.InvalidKnowledgeBase as exc:
         print_problems(exc.problems, github_format(args))
         return INVALID
-    # The records stay alive to the end of this process: spare them the collector's full passes.
-    gc.freeze()
     try:
         rendered = render.render(root, kb, today(), Path(args.out) if args.out else None)
     except render.RenderError as exc:

@@ -62,7 +62,8 @@ def on_config(config):
     except render.InvalidKnowledgeBase as exc:
         listing = "\n".join(str(problem) for problem in exc.problems)
         raise PluginError(f"{exc}; run 'trendkb validate' after fixing them:\n{listing}") from None
-    # The records live on between rebuilds: spare them the collector's full passes until the build ends.
+    # The records live on between rebuilds: spare them the collector's full passes until the build ends
+    # (the signal store already froze what its load made; this adds the trends and the checks' objects).
     gc.freeze()
     try:
         rendered = render.render(root, _kb, today)
