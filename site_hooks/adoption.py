@@ -32,7 +32,7 @@ from site_hooks.svg import number, text_element, text_width, wrap
 from trendkb import models
 from trendkb.adoption import Basis, full_month
 from trendkb.models import package_key, repo_key
-from trendkb.momentum import Label
+from trendkb.momentum import Label, month_of
 
 # The labels adoption momentum can take, for Explore's filter.
 LABELS = [Label.RISING, Label.STEADY, Label.FALLING, Label.NEW, Label.TOO_FEW_DOWNLOADS, Label.TOO_FEW_STARS,
@@ -276,7 +276,7 @@ def chart_table(ctx: SiteContext, trend: models.Trend) -> str:
         columns.append((f"{name} downloads", {m: f"{r.downloads:,}" + (" †" if r.source == BACKFILLED else "")
                                               for m, r in months.items() if full_month(r)}))
     for name in trend.evidence.repos:
-        ends = {f"{s.day:%Y-%m}": f"{s.stars:,}" for s in ctx.snapshots_by_repo.get(repo_key(name), [])}
+        ends = {month_of(s.day): f"{s.stars:,}" for s in ctx.snapshots_by_repo.get(repo_key(name), [])}
         columns.append((f"{name} stars", ends))
     months = sorted({month for _, values in columns for month in values})
     rows = [[esc(month), *(values.get(month, "") for _, values in columns)] for month in months]

@@ -30,7 +30,10 @@ def trends_json(ctx: SiteContext) -> str:
         }
         for t in ctx.trends.values()
     ]
-    return json.dumps({"generated": str(ctx.today), "trends": items}, indent=2, ensure_ascii=False) + "\n"
+    # One trend a line: a change to a trend is one changed line, and the C encoder writes it
+    # (json.dumps with indent falls back to the pure-Python one: 0.3 s at 500 trends).
+    lines = ",\n".join(json.dumps(item, ensure_ascii=False) for item in items)
+    return f'{{"generated": {json.dumps(str(ctx.today))}, "trends": [\n{lines}\n]}}\n'
 
 
 def monthly_counts_csv(ctx: SiteContext) -> str:

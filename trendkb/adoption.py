@@ -67,8 +67,10 @@ def _downloads(by_package: Mapping[str, dict[str, models.PackageDownloads]], pac
     return pd.DataFrame({"month": whole, "downloads": pd.Series(totals, dtype="int64")})
 
 
-def _stars(by_repo: Mapping[str, list[models.RepoSnapshot]], repos: list[str]) -> pd.DataFrame:
-    """Stars at each month's last snapshot, summed over the repositories, in months every one of them has."""
+def _stars(by_repo: Mapping[str, list[models.RepoSnapshot]], repos: list[str],
+           current: str) -> tuple[pd.DataFrame, list[int]]:
+    """Stars at each month's last snapshot, summed over the repositories, in months every one of them has;
+    and the stars gained in the run of consecutive complete months up to the last one, for the momentum."""
     month_ends: list[dict[str, int]] = []
     for name in repos:
         ends: dict[str, int] = {}
@@ -79,7 +81,11 @@ def _stars(by_repo: Mapping[str, list[models.RepoSnapshot]], repos: list[str]) -
     stars = [sum(ends[month] for ends in month_ends) for month in months]
     gained = [None] + [now - then if _next(before) == month else None
                        for before, month, then, now in zip(months, months[1:], stars, stars[1:], strict=False)]
-    return pd.DataFrame(list(zip(months, stars, gained, strict=False)), columns=["month", "stars", "gained"])
+    run: list[int] = []
+    for month, value in zip(months, gained, strict=False):
+        if month < current:
+            run = [] if value is None else [*run, value]
+    return pd.DataFrame(list(zip(months, stars, gained, strict=False)), columns=["month", "stars", "gained"]), run
 
 
 def _next(month: str) -> str:
@@ -109,10 +115,7 @@ def adoption_of(trends: Iterable[models.Trend], downloads: Iterable[models.Packa
     out = {}
     for trend in trends:
         frame = _downloads(by_package, trend.evidence.packages, current)
-        stars = _stars(by_repo, trend.evidence.repos)
-        gained: list[int] = []  # the run of consecutive complete months up to the last one
-        for value in stars[stars["month"] < current]["gained"].tolist():
-            gained = [] if value is None or value != value else [*gained, int(value)]
+        stars, gained = _stars(by_repo, trend.evidence.repos, current)
         by_downloads = _momentum(frame["downloads"].tolist(), MIN_DOWNLOADS, Label.TOO_FEW_DOWNLOADS)
         by_stars = _momentum(gained, MIN_STARS, Label.TOO_FEW_STARS)
         if by_downloads.label != Label.NO_DATA or not trend.evidence.repos:

@@ -61,7 +61,7 @@ def test_without_a_year_of_downloads_the_stars_gained_decide(kb_root):
     trend = trend_naming(["pkg-a"], ["Org/Repo"], kb_root)
     downloads = [full_month("pkg-a", m, 1000) for m in MONTHS[-6:-1]]  # five months: not enough
     snapshots = []
-    day, stars = dt.date(2025, 10, 5), 1000
+    day, stars = dt.date(2025, 1, 5), 1000
     while day < TODAY:
         stars += 10 if day < dt.date(2026, 5, 1) else 14  # 40% more stars a week in the last six months
         snapshots.append(models.RepoSnapshot(repo="org/repo", day=day, stars=stars, forks=1, open_issues=0))
@@ -71,6 +71,11 @@ def test_without_a_year_of_downloads_the_stars_gained_decide(kb_root):
     assert 0.3 < result.momentum.change < 0.5
     assert result.stars["month"].iloc[-1] == "2026-11"  # the chart has the month in progress, momentum not
     assert [s.day for s in result.latest] == [snapshots[-1].day]
+    # A month without a snapshot breaks the run of gains: the nine months after it are too few to compare.
+    gap = [s for s in snapshots if not (s.day.year, s.day.month) == (2026, 1)]
+    result = adoption_of([trend], downloads, gap, TODAY)[trend.id]
+    assert (result.momentum.label, result.basis) == (Label.NO_DATA, None)
+    assert result.stars["gained"].isna().sum() == 2  # the first month, and the one after the gap
 
 
 def test_the_view_places_trends_in_the_quadrant_their_momenta_say(ctx):

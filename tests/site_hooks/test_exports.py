@@ -23,7 +23,11 @@ def ctx(tmp_path) -> SiteContext:
 
 
 def test_trends_json_has_ring_momentum_and_absolute_url(ctx):
-    data = json.loads(exports.trends_json(ctx))
+    text = exports.trends_json(ctx)
+    data = json.loads(text)
+    lines = text.splitlines()
+    assert len(lines) == len(data["trends"]) + 2  # one trend a line: a trend's change is one line of a diff
+    assert [json.loads(line.rstrip(","))["id"] for line in lines[1:-1]] == [t["id"] for t in data["trends"]]
     first = next(t for t in data["trends"] if t["id"] == "first-trend")
     assert (first["ring"], first["momentum"]) == ("trial", "rising")
     assert first["url"] == "https://trends.example.org/trends/first-trend/"

@@ -204,5 +204,11 @@ def test_signals_reference_documents_every_kind_and_field():
 def test_relative_links_work_with_and_without_directory_urls(ctx):
     assert ctx.rel("trends/a.md", "areas/b.md") == "../../areas/b/"
     assert ctx.rel("index.md", "charts/x.json") == "charts/x.json"
+    assert ctx.rel("trends/a.md", "index.md") == "../../"
+    assert ctx.rel("trends/a.md", "trends/a.md") == "./"
+    assert ctx.rel("trends/a.md", "trends/ab.md") == "../ab/"  # a shared prefix of letters is not a folder
+    assert ctx.rel("areas/b.md", "charts/x.json") == "../../charts/x.json"
     flat = SiteContext(ctx.kb, TODAY, Settings(directory_urls=False))
     assert flat.rel("trends/a.md", "areas/b.md") == "../areas/b.html"
+    assert flat.rel("trends/a.md", "index.md") == "../index.html"
+    assert flat.rel("index.md", "trends/a.md") == "trends/a.html"
