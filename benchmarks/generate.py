@@ -4,9 +4,10 @@
 
 The result is shaped like this repository: `mkdocs.yml` (the real one, with
 its hook pointing at this checkout's site_hooks/hooks.py by absolute path),
-`content/` copied from the repository, and `trends/` with areas, feeds, one
-file per trend and the collectors' signal files (written by the signal store). `trendkb validate --root DIR`
-accepts it and `mkdocs build -f DIR/mkdocs.yml` builds it.
+`content/` copied from the repository (without the example notebooks), and
+`trends/` with areas, feeds, one file per trend and the collectors' signal
+files (written by the signal store). `trendkb validate --root DIR` accepts it
+and `mkdocs build -f DIR/mkdocs.yml` builds it.
 
 Every record says it is synthetic: titles are "Synthetic trend 0042",
 "Synthetic paper ...", and every free text opens with "Generated benchmark
@@ -279,7 +280,8 @@ def generate(root: Path, size: Size = Size(), today: dt.date | None = None, seed
     trends_dir = root / store.TRENDS_DIR
     signals = store.signals_dir(root)
 
-    shutil.copytree(REPO / "content", root / "content")
+    # Without the notebooks: no synthetic trend links them, and a notebook no trend links is a problem.
+    shutil.copytree(REPO / "content", root / "content", ignore=shutil.ignore_patterns("*.ipynb"))
     trends_dir.mkdir(parents=True)
     shutil.copy(REPO / store.TRENDS_DIR / store.SCHEMA_FILE, trends_dir / store.SCHEMA_FILE)
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")

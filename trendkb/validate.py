@@ -2,7 +2,7 @@
 
 `check(kb, today)` returns located problems; it reads nothing but the
 knowledge base it is given (and the trend files again, to compare them with
-their canonical layout, and whether example notebooks exist), and the clock is
+their canonical layout, and which example notebooks exist), and the clock is
 a parameter so tests can pin it. With the models, this is every rule a record
 must meet: the tests check these rules, they hold none of their own.
 """
@@ -142,6 +142,18 @@ def _check_area_notebooks(kb: KnowledgeBase) -> list[Problem]:
             and not any(_links_a_notebook(trend) for trend in kb.trends if trend.area == area.id)]
 
 
+def _check_unlinked_notebooks(kb: KnowledgeBase) -> list[Problem]:
+    """A notebook in content/examples/ that no trend names is on no page, so no reader finds it."""
+    if len(kb.trend_files) < len(kb.trend_paths):
+        return []  # a trend that cannot be read may be the one linking it: its own problem comes first
+    linked = {example.notebook for trend in kb.trends for example in trend.examples}
+    folder = EXAMPLES_DIR.as_posix()
+    return [Problem(f"{folder}/{path.name}", 1, "(file)",
+                    f"no trend links this notebook, so no page shows it; name it in a trend's examples "
+                    f"(notebook: {path.name}) or remove it")
+            for path in sorted((kb.root / EXAMPLES_DIR).glob("*.ipynb")) if path.name not in linked]
+
+
 def _strings(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
     if isinstance(data, str):
         yield loc, data
@@ -181,7 +193,7 @@ def _check_layout(entry: Loaded, root: Path) -> list[Problem]:
 
 def check(kb: KnowledgeBase, today: dt.date) -> list[Problem]:
     """Every cross-record problem in the knowledge base, sorted by file and line."""
-    problems = _check_areas(kb) + _check_area_notebooks(kb) + _check_feeds(kb)
+    problems = _check_areas(kb) + _check_area_notebooks(kb) + _check_unlinked_notebooks(kb) + _check_feeds(kb)
     ids = {trend.id for trend in kb.trends} | {path.stem for path in kb.trend_paths}
     first_file: dict[str, str] = {}
     for entry in kb.trend_files:

@@ -1,11 +1,10 @@
 """The example notebooks in content/examples/ (issue 5).
 
 Every notebook runs from top to bottom, and each one asserts its own key result, so a
-broken idea fails here and not only a broken cell. Every notebook is linked by a trend
-record, and notebooks are stored without outputs so diffs stay readable.
-`pytest -m "not notebook"` skips the slow part (executing them). Which trends must link
-a notebook, and that the notebooks they name exist, are rules of `trendkb validate`
-(the areas' `notebooks` setting), tested in tests/trendkb.
+broken idea fails here and not only a broken cell, and notebooks are stored without
+outputs so diffs stay readable. `pytest -m "not notebook"` skips the slow part (executing
+them). Which trends must link a notebook, that the notebooks they name exist, and that
+every notebook is linked by a trend are rules of `trendkb validate`, tested in tests/trendkb.
 """
 
 from __future__ import annotations
@@ -35,23 +34,8 @@ def code_cells(path: Path) -> list[nbformat.NotebookNode]:
     return [cell for cell in read(path).cells if cell.cell_type == "code"]
 
 
-def linked_notebooks() -> dict[str, list[str]]:
-    """Notebook file name -> ids of the trends whose examples name it."""
-    linked: dict[str, list[str]] = {}
-    for trend in KB.trends:
-        for example in trend.examples:
-            if example.notebook:
-                linked.setdefault(example.notebook, []).append(trend.id)
-    return linked
-
-
 def test_the_examples_folder_has_the_notebooks_the_issue_asks_for():
     assert len(NOTEBOOKS) >= 8, [path.name for path in NOTEBOOKS]
-
-
-def test_every_notebook_is_linked_by_a_trend():
-    orphans = sorted({path.name for path in NOTEBOOKS} - set(linked_notebooks()))
-    assert not orphans, f"notebooks that no trend record names (add them to a trend's examples): {orphans}"
 
 
 def test_the_areas_ask_for_the_notebooks_issue_5_promised():

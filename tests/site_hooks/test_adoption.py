@@ -72,7 +72,7 @@ def test_without_a_year_of_downloads_the_stars_gained_decide(kb_root):
     assert result.stars["month"].iloc[-1] == "2026-11"  # the chart has the month in progress, momentum not
     assert [s.day for s in result.latest] == [snapshots[-1].day]
     # A month without a snapshot breaks the run of gains: the nine months after it are too few to compare.
-    gap = [s for s in snapshots if not (s.day.year, s.day.month) == (2026, 1)]
+    gap = [s for s in snapshots if (s.day.year, s.day.month) != (2026, 1)]
     result = adoption_of([trend], downloads, gap, TODAY)[trend.id]
     assert (result.momentum.label, result.basis) == (Label.NO_DATA, None)
     assert result.stars["gained"].isna().sum() == 2  # the first month, and the one after the gap

@@ -43,6 +43,21 @@ def test_areas_say_which_trends_must_link_a_notebook(kb_root):
                                  "optional"]
 
 
+def test_a_notebook_no_trend_links_is_a_problem_unless_a_broken_trend_may_link_it(kb_root):
+    examples = kb_root / "content" / "examples"
+    (examples / "orphan.ipynb").write_text((examples / "demo.ipynb").read_text())
+    assert problems(kb_root) == [
+        "content/examples/orphan.ipynb:1: (file): no trend links this notebook, so no page shows it; "
+        "name it in a trend's examples (notebook: orphan.ipynb) or remove it"]
+    second = kb_root / "trends" / "beta" / "second-trend.yaml"
+    second.write_text(second.read_text().replace("ring: ", "ring: nowhere-", 1))
+    assert [p for p in problems(kb_root) if "orphan" in p] == []
+    second.write_text(second.read_text().replace("ring: nowhere-", "ring: ", 1))
+    first = kb_root / "trends" / "alpha" / "first-trend.yaml"
+    first.write_text(first.read_text().replace("notebook: demo.ipynb", "notebook: orphan.ipynb"))
+    assert [p.split(":")[0] for p in problems(kb_root)] == ["content/examples/demo.ipynb"]
+
+
 def test_a_file_without_the_schema_line_is_not_canonical(kb_root):
     path = kb_root / "trends" / "alpha" / "first-trend.yaml"
     path.write_text(path.read_text().split("\n", 1)[1])
