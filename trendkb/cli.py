@@ -1,4 +1,4 @@
-"""The `trendkb` command line: validate, new, schema, fmt, diff, signals-diff, and the commands of plugins.
+"""The `trendkb` command line: validate, new, schema, fmt, diff, signals-diff, signals-prune, and plugins' commands.
 
 Commands that need more than the core (`collect`, from the collectors package)
 come in through the `trendkb.commands` entry point: a function that adds its
@@ -28,7 +28,7 @@ from trendkb.changes import compare, read_versions, summary
 from trendkb.problems import Problem, did_you_mean, display_path, github_annotation
 from trendkb.scaffold import new_trend
 from trendkb.schema import schema_text
-from trendkb.signals import SignalStore
+from trendkb.signals import LockHeld, RunLock, SignalStore
 from trendkb.signals import compare as signal_changes
 from trendkb.validate import LAYOUT, validate
 from trendkb.yamlio import write_atomic
@@ -222,6 +222,33 @@ def cmd_signals_diff(args: argparse.Namespace, today: Callable[[], dt.date]) -> 
     return OK if decision.routine else INVALID
 
 
+def cmd_signals_prune(args: argparse.Namespace, today: Callable[[], dt.date]) -> int:
+    root = repository_root(args)
+    kb = store.load(root)
+    folder = store.signals_dir(root)
+    shown = display_path(folder, root)
+    broken = [problem for problem in kb.problems if problem.path.startswith(shown + "/")]
+    if broken:
+        # Saving would write the files without their broken lines: those must be fixed by hand first.
+        print_problems(broken)
+        return INVALID
+    known = {trend.id for trend in kb.trends} | {path.stem for path in kb.trend_paths}
+    try:
+        with RunLock(folder):
+            changed = kb.signals.forget_trends(known)
+            written = kb.signals.save()
+    except LockHeld as exc:
+        raise UsageError(str(exc)) from None
+    if not changed:
+        print("nothing to prune: every collected record names trends that exist", file=sys.stderr)
+        return OK
+    for name, (kept, removed) in changed.items():
+        print(f"{name}: {removed} removed" + (f", {kept} kept for their other trends" if kept else ""))
+    print(f"changed {len(written)} file(s) under {shown}/; review them with 'git diff' and commit them with "
+          "the change to the trends", file=sys.stderr)
+    return OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="trendkb", description="Keep the machine-learning trends knowledge base in shape."
@@ -271,6 +298,11 @@ def build_parser() -> argparse.ArgumentParser:
                              default=signal_changes.DEFAULT_MAX_CHANGED_SHARE,
                              help="the share of stored records a routine refresh may change (default: %(default)s)")
     signals_cmd.set_defaults(run=cmd_signals_diff)
+
+    prune_cmd = commands.add_parser(
+        "signals-prune", help="take the ids of trends that no longer exist (removed or renamed) out of the "
+                              "collected signals, and the records left about no trend")
+    prune_cmd.set_defaults(run=cmd_signals_prune)
 
     for plugin in entry_points(group=COMMANDS_GROUP):
         _add_plugin(plugin, commands)

@@ -99,7 +99,8 @@ def test_its_records_get_the_same_checks_as_any_other(releases):
     path.write_text(path.read_text().replace('"releases":12', '"releases":-1').replace("first-trend", "gone-trend"))
     problems = [str(p) for p in validate(store.load(world.root), TODAY)]
     assert problems == [
-        "trends/signals/test-releases/2026-11.jsonl:1: trends[0]: no trend has the id 'gone-trend'",
+        "trends/signals/test-releases/2026-11.jsonl:1: trends[0]: no trend has the id 'gone-trend'; if it was "
+        "removed or renamed, 'trendkb signals-prune' takes it out of the collected records",
         "trends/signals/test-releases/2026-11.jsonl:2: releases: -1 is less than the minimum, 0",
     ]
 

@@ -8,9 +8,11 @@ import sys
 from pathlib import Path
 
 from tests.conftest import REPO, TODAY, snapshot
+from tests.trendkb.test_store import PAPER
 from trendkb import cli, store
 from trendkb.cli import main
 from trendkb.schema import schema_text
+from trendkb.signals import RunLock
 
 
 def run(args: list[str], capsys) -> tuple[int, str, str]:
@@ -49,6 +51,41 @@ def test_validate_reports_a_broken_signal_line_and_writes_nothing(kb_root, capsy
         "each line holds one JSON object",
     ]
     assert "2 problems in 1 file" in err and "Traceback" not in err
+
+
+def test_signals_prune_takes_a_removed_trend_out_of_the_collected_records(kb_root, capsys):
+    arxiv = kb_root / "trends" / "signals" / "arxiv"
+    arxiv.mkdir(parents=True)
+    (arxiv / "2026-11.jsonl").write_text(PAPER.format(trend="old-name"))
+    code, out, _ = run(["--root", str(kb_root), "validate"], capsys)
+    assert code == 1 and out.splitlines() == [
+        "trends/signals/arxiv/2026-11.jsonl:1: trends[1]: no trend has the id 'old-name'; if it was removed or "
+        "renamed, 'trendkb signals-prune' takes it out of the collected records"]
+
+    code, out, err = run(["--root", str(kb_root), "signals-prune"], capsys)
+    assert (code, out) == (0, "papers: 0 removed, 1 kept for their other trends\n")
+    assert "changed 1 file(s) under trends/signals/" in err
+    assert '"trends":["first-trend"]' in (arxiv / "2026-11.jsonl").read_text()
+    assert run(["--root", str(kb_root), "validate"], capsys)[0] == 0
+    code, out, err = run(["--root", str(kb_root), "signals-prune"], capsys)
+    assert (code, out) == (0, "") and "nothing to prune" in err
+
+
+def test_signals_prune_leaves_broken_signal_files_and_a_running_collector_alone(kb_root, capsys):
+    arxiv = kb_root / "trends" / "signals" / "arxiv"
+    arxiv.mkdir(parents=True)
+    (arxiv / "2026-11.jsonl").write_text(PAPER.format(trend="old-name") + '{"arxiv_id": \n')
+    before = snapshot(kb_root)
+    code, out, _ = run(["--root", str(kb_root), "signals-prune"], capsys)
+    assert code == 1 and out.startswith("trends/signals/arxiv/2026-11.jsonl:2: (line): not valid JSON")
+    assert snapshot(kb_root) == before
+
+    (arxiv / "2026-11.jsonl").write_text(PAPER.format(trend="old-name"))
+    before = snapshot(kb_root)
+    with RunLock(kb_root / "trends" / "signals"):
+        code, _, err = run(["--root", str(kb_root), "signals-prune"], capsys)
+    assert code == 2 and "is writing trends/signals/; wait for it to finish" in err
+    assert snapshot(kb_root) == before
 
 
 def test_a_plugin_command_that_fails_to_load_leaves_the_rest_working(kb_root, capsys, monkeypatch):

@@ -31,7 +31,8 @@ def test_signals_load_with_the_knowledge_base_and_their_trend_links_are_checked(
 
     (folder / "2026-11.jsonl").write_text("\n" + PAPER.format(trend="gone"))  # blank lines are allowed, and counted
     problems = [str(p) for p in validate(store.load(kb_root), TODAY)]
-    assert problems == ["trends/signals/arxiv/2026-11.jsonl:2: trends[1]: no trend has the id 'gone'"]
+    assert problems == ["trends/signals/arxiv/2026-11.jsonl:2: trends[1]: no trend has the id 'gone'; if it was "
+                        "removed or renamed, 'trendkb signals-prune' takes it out of the collected records"]
 
 
 def test_a_bad_signal_file_is_a_problem_of_the_knowledge_base(kb_root):

@@ -48,6 +48,9 @@ class Kind(Generic[R]):
     # How a record put over a stored one with the same key combines with it; None: the new one replaces it.
     merge: Callable[[R, R], R] | None = None
     trends_field: str | None = None  # a field listing the trend ids a record supports; each must exist
+    # A field naming the one trend a record is about, for `SignalStore.forget_trends`; a value that is
+    # not shaped like a trend id (an area's 'baseline:<area>') is some other subject and stays.
+    trend_key: str | None = None
     evidence: bool = True  # False for the collectors' bookkeeping (watermarks, caches, status)
 
     @property
@@ -83,7 +86,7 @@ class Kind(Generic[R]):
             raise ValueError(f"kind {self.name}: path {self.path!r} must be relative and end in .jsonl or .csv")
         if ("{month}" in self.path) != (self.month is not None):
             raise ValueError(f"kind {self.name}: give 'month' exactly when the path has {{month}}")
-        named = [*self.key, *filter(None, (self.month, self.trends_field))]
+        named = [*self.key, *filter(None, (self.month, self.trends_field, self.trend_key))]
         unknown = [name for name in named if name not in fields]
         if unknown or not self.key:
             raise ValueError(f"kind {self.name}: {self.model.__name__} has no field {unknown or 'to key on'}")
@@ -160,7 +163,7 @@ NEWS = register(Kind(
 ))
 COUNTS = register(Kind(
     name="counts", model=models.MonthlyCount, key=("subject", "month"), path="counts.csv",
-    title="Monthly paper counts",
+    title="Monthly paper counts", trend_key="subject",
     about="How many arXiv papers each trend's query, and each area's baseline, matched in a month.",
 ))
 STATUS = register(Kind(
@@ -169,7 +172,8 @@ STATUS = register(Kind(
 ))
 WATERMARKS = register(Kind(
     name="watermarks", model=models.Watermark, key=("trend",), path="state/watermarks.jsonl", evidence=False,
-    title="arXiv watermarks", about="Where the arXiv collector stopped for each trend, so the next run resumes there.",
+    trend_key="trend", title="arXiv watermarks",
+    about="Where the arXiv collector stopped for each trend, so the next run resumes there.",
 ))
 FEED_CACHES = register(Kind(
     name="feed-caches", model=models.FeedCache, key=("feed",), path="state/feeds.jsonl", evidence=False,
@@ -177,7 +181,7 @@ FEED_CACHES = register(Kind(
 ))
 COUNT_QUERIES = register(Kind(
     name="count-queries", model=models.CountQuery, key=("subject",), path="state/count-queries.jsonl",
-    evidence=False, title="Count queries",
+    evidence=False, trend_key="subject", title="Count queries",
     about="The query behind each subject's monthly counts; when it changes, the old counts are dropped.",
 ))
 # Only the jobs that are behind are kept, so a day on which every job succeeds leaves the file as it was.

@@ -30,6 +30,7 @@ from trendkb.yamlio import is_leftover_temp, write_atomic
 R = TypeVar("R", bound=BaseModel)
 Outcome = Literal["new", "updated", "same"]
 
+_TREND_ID = re.compile(models.SLUG_PATTERN)
 # Per file. A month of papers at arXiv's full volume is a few MB; this only stops a runaway file.
 MAX_FILE_BYTES = 50_000_000
 
@@ -202,8 +203,42 @@ class SignalStore:
                 for position, trend_id in enumerate(named(record)):
                     if trend_id not in trend_ids:
                         problems.append(Problem(shown, line, f"{kind.trends_field}[{position}]",
-                                                f"no trend has the id '{trend_id}'"))
+                                                f"no trend has the id '{trend_id}'; if it was removed or "
+                                                f"renamed, 'trendkb signals-prune' takes it out of the "
+                                                "collected records"))
         return problems
+
+    def forget_trends(self, known: set[str]) -> dict[str, tuple[int, int]]:
+        """Take every trend id not in `known` out of the records, for a trend removed or renamed.
+
+        A record listing such an id keeps its other trends, and goes when it has none left; a record
+        about such a trend alone (its `trend_key`) goes. Returns, per kind that changed, how many
+        records were kept for their other trends and how many were removed. Saving is the caller's.
+        """
+        changed: dict[str, tuple[int, int]] = {}
+        for kind in self.kinds:
+            kept = removed = 0
+            for record in self.records(kind):
+                if kind.trends_field is not None:
+                    named = getattr(record, kind.trends_field)
+                    left = [trend_id for trend_id in named if trend_id in known]
+                    if len(left) == len(named):
+                        continue
+                    # Around put: a kind's merge (papers add up their trend ids) would bring the id back.
+                    self.remove(kind, *kind.key_of(record))
+                    if left:
+                        self.put(kind, record.model_copy(update={kind.trends_field: left}))
+                        kept += 1
+                    else:
+                        removed += 1
+                elif kind.trend_key is not None:
+                    value = getattr(record, kind.trend_key)
+                    if value not in known and _TREND_ID.match(value):
+                        self.remove(kind, *kind.key_of(record))
+                        removed += 1
+            if kept or removed:
+                changed[kind.name] = (kept, removed)
+        return changed
 
     def count(self, kind: Kind) -> int:
         return len(self._file_of[kind.name])

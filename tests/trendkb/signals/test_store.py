@@ -162,3 +162,25 @@ def test_an_edited_store_is_not_taken_over(folder):
     again, _ = SignalStore.load(folder, reuse=first)
     assert again.get(PAPERS, "2611.09999") is None
     assert again.get(PAPERS, "2610.00009") is not first.get(PAPERS, "2610.00009")
+
+
+def test_forgetting_a_trend_keeps_records_for_their_other_trends_and_drops_the_rest(folder):
+    signals = load(folder)
+    signals.put(PAPERS, paper("2611.00004", trends=["first-trend", "old-name"]))
+    signals.put(PAPERS, paper("2611.00005", trends=["old-name"]))
+    signals.put(COUNTS, count("old-name", "2026-11", 3))
+    signals.put(WATERMARKS, models.Watermark(trend="old-name", query="all:x", newest=WHEN))
+    signals.save()
+    before = (folder / "arxiv" / "2026-11.jsonl").read_text().splitlines()
+
+    signals = load(folder)
+    assert signals.forget_trends({"first-trend"}) == {"papers": (1, 1), "counts": (0, 1), "watermarks": (0, 1)}
+    signals.save()
+    signals = load(folder)
+    assert signals.get(PAPERS, "2611.00004").trends == ["first-trend"]  # the merge of papers does not add it back
+    assert signals.get(PAPERS, "2611.00005") is None
+    assert [c.subject for c in signals.records(COUNTS)] == ["baseline:alpha", "first-trend"]  # a baseline stays
+    assert signals.records(WATERMARKS) == []
+    after = (folder / "arxiv" / "2026-11.jsonl").read_text().splitlines()
+    assert after[:3] == before[:3] and len(after) == 4  # untouched records keep their lines
+    assert signals.forget_trends({"first-trend"}) == {}
