@@ -26,6 +26,10 @@ from trendkb import models, store
 from trendkb.yamlio import read_yaml, write_atomic
 
 BUILT = "Documentation built in"
+# What the live-reload server logs once a rebuild is done. Rebuilds are counted by it, not by MkDocs'
+# "built in" line: the `mkdocs` command drops any log line it has logged before, so a rebuild that
+# takes as long as an earlier build, to the hundredth of a second, logs no "built in" line at all.
+REBUILT = "Reloading browsers"
 # What MkDocs logs (with --verbose) for each page it renders.
 RENDERED = "Running `page_context` event from plugin 'material/search'"
 
@@ -53,9 +57,9 @@ class Server:
         raise AssertionError(f"{path} never showed {wanted!r}:\n{self.text()[-2000:]}")
 
     def built(self, count: int, timeout: float = 60) -> str:
-        """The log once MkDocs says it finished `count` builds."""
+        """The log once MkDocs has finished `count` builds: the first one, then `count - 1` rebuilds."""
         deadline = time.monotonic() + timeout
-        while self.text().count(BUILT) < count:
+        while self.text().count(BUILT) < 1 or self.text().count(REBUILT) < count - 1:
             assert time.monotonic() < deadline, f"build {count} never finished:\n{self.text()[-2000:]}"
             time.sleep(0.05)
         return self.text()
